@@ -1,0 +1,145 @@
+"""Command line: ``python -m nomonhan_sim run|validate|narrate``.
+
+User errors (bad scenario, bad option, unwritable folder) print one line to
+stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_SCENARIO = "scenarios/khalkhin_gol_1939_august.toml"
+DEFAULT_SEED = 19390820
+
+
+def _default_scenario() -> Path:
+    here = Path.cwd() / DEFAULT_SCENARIO
+    if here.exists():
+        return here
+    return Path(__file__).resolve().parent.parent / DEFAULT_SCENARIO
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, found {v}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed >= 0, found {v}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m nomonhan_sim",
+        description="Batched discrete-event Monte Carlo model of Khalkhin Gol / Nomonhan, August 1939.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run a Monte Carlo experiment and compare it with the record",
+                       description="Run SCENARIO as a Monte Carlo experiment; print each outcome's median "
+                                   "and 90%% interval beside the historical record.")
+    r.add_argument("scenario", nargs="?", default=None,
+                   help=f"scenario TOML file (default: {DEFAULT_SCENARIO})")
+    r.add_argument("--replicates", "-n", type=_positive_int, default=1000, help="number of replicate worlds (default 1000)")
+    r.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    r.add_argument("--out", type=Path, default=None, help="folder for outcomes + manifest.json")
+    r.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="outcomes file format")
+    r.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: CPUs; 1 = serial)")
+    r.add_argument("--chunk-size", type=_positive_int, default=None,
+                   help="worlds per batch (part of the run's identity; default 250)")
+    r.add_argument("--deterministic", action="store_true", help="expected-value dynamics (inputs still drawn)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    v = sub.add_parser("validate", help="check a scenario file", description="Validate SCENARIO; print OK or one error line.")
+    v.add_argument("scenario", help="scenario TOML file")
+
+    n = sub.add_parser("narrate", help="run one world and print its event log",
+                       description="Run a single world (R = 1) of SCENARIO and print what happened, hour by hour.")
+    n.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO})")
+    n.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"seed (default {DEFAULT_SEED})")
+    n.add_argument("--kinds", default="order,broke,encircled,destroyed,withdrawn,captured,ring_closed,resistance_ended",
+                   help="comma-separated event kinds to show")
+    return p
+
+
+def _fail(msg: str) -> int:
+    print(msg, file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .scenario import ScenarioError, load_scenario
+    from .store import StoreError
+
+    try:
+        if args.command == "validate":
+            sc = load_scenario(args.scenario)
+            m = sc.model
+            print(f"OK {args.scenario}: {len(m.places)} places, {len(m.routes)} routes, {len(m.units)} units, "
+                  f"{len(m.orders)} orders; sha256 {sc.sha256[:12]}")
+            return 0
+        scenario_path = args.scenario or _default_scenario()
+        sc = load_scenario(scenario_path)
+        if args.command == "narrate":
+            return _narrate(sc, args)
+        return _run(sc, args)
+    except ScenarioError as exc:
+        return _fail(str(exc))
+    except StoreError as exc:
+        return _fail(str(exc))
+
+
+def _run(sc, args) -> int:
+    from tqdm import tqdm
+
+    from .experiment import DEFAULT_CHUNK, run_experiment
+    from .store import write_results
+    from .summary import format_table, summarise
+
+    if args.out is not None:  # fail early on an unwritable folder, before the long part
+        from .store import StoreError
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{args.out}: cannot create results folder ({exc.strerror})") from None
+
+    bar = tqdm(total=args.replicates, unit="world", disable=args.no_progress, file=sys.stderr,
+               desc=sc.model.scenario.name)
+    res = run_experiment(sc, replicates=args.replicates, seed=args.seed,
+                         chunk_size=args.chunk_size or DEFAULT_CHUNK, workers=args.workers,
+                         stochastic=False if args.deterministic else None, progress=bar.update)
+    bar.close()
+    title = (f"{sc.model.scenario.name}: {args.replicates} replicates, seed {args.seed}, "
+             f"law {sc.model.engine.attrition_law}\nScope of the record: {sc.model.scenario.compare_scope or '-'}")
+    print(format_table(summarise(res.outcomes, sc), title=title))
+    if args.out is not None:
+        write_results(args.out, res.outcomes, res.manifest, fmt=args.format)
+        print(f"\nwrote {args.out}/ (outcomes + manifest.json)")
+    return 0
+
+
+def _narrate(sc, args) -> int:
+    import numpy as np
+
+    from .engine.compiled import compile_scenario
+    from .engine.simulation import run_batch
+    from .narrate import narrate
+
+    c = compile_scenario(sc)
+    res = run_batch(c, 1, np.random.SeedSequence(args.seed), log_events=True)
+    print(narrate(res, kinds=set(args.kinds.split(","))))
+    return 0

@@ -1,0 +1,143 @@
+"""Combat at contested places, all places of all worlds at once.
+
+A place is contested when active units of both sides stand there. Per side and
+place:
+
+* personnel ``N`` (men) and combat power ``P`` (man-equivalents):
+  ``P = Σ_units (men + Σ_k weight_k · pieces_k) · quality · isolation · D``, where
+  ``D`` = posture strength × terrain defence factor for the side that held the
+  place (the defender), 1 otherwise. Posture level is the unit's own, or the
+  place's fortification for the side that built it (its initial holder),
+  whichever is higher. ``isolation`` halves an encircled unit's power every
+  ``isolation_power_halflife_hours``.
+* losses from the chosen attrition law (:mod:`nomonhan_sim.attrition`):
+  Lanchester family with ``k · P_opp^p · N^q``; or Dupuy daily rates
+  ``base(role) · multiplier(side) · posture casualty factor · terrain casualty
+  factor · size factor(side's men in combat) · opposition factor(P/P_opp)``.
+* losses are spread over the side's units at the place in proportion to their
+  men; equipment class k loses the share ``min(1, men-loss share × m_k)`` (tanks
+  and armoured cars ×6 attacking / ×3 defending, guns ×1, QJM).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import attrition
+from .engine.compiled import ARMOUR_CLASSES, Compiled
+from .engine.state import MOVING, World
+from .qjm_tables import POSTURE_DEFENDER_CASUALTY, POSTURE_STRENGTH, opposition_factor, size_factor
+
+LANCHESTER_COEF = {"square": "square_coefficient", "linear": "linear_coefficient",
+                   "logarithmic": "logarithmic_coefficient", "power": "power_coefficient"}
+
+
+def equipment_weights(c: Compiled, w: World) -> np.ndarray:
+    """``(R, K)`` man-equivalents per piece of each equipment class."""
+    return np.stack([w.params[f"weight_{k}"] for k in c.equipment_classes], axis=1)
+
+
+def equipment_loss_multiplier(c: Compiled, w: World, defending: np.ndarray) -> np.ndarray:
+    """``(R, U, K)`` multiplier of the men-loss share for each equipment class."""
+    R, U = defending.shape
+    m = np.ones((R, U, c.K))
+    tank = np.where(defending, w.params["tank_loss_multiplier_defender"][:, None],
+                    w.params["tank_loss_multiplier_attacker"][:, None])
+    for k, cls in enumerate(c.equipment_classes):
+        if cls in ARMOUR_CLASSES:
+            m[:, :, k] = tank
+        elif cls in ("guns", "anti_tank_guns", "mortars"):
+            m[:, :, k] = w.params["gun_loss_multiplier"][:, None]
+    return m
+
+
+def _side_sum(c: Compiled, w: World, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Sum ``(R, U)`` values over units into ``(R, S, P)`` by side and place."""
+    idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
+    flat = np.bincount(idx[where], weights=values[where], minlength=w.R * c.S * c.P)
+    return flat.reshape(w.R, c.S, c.P)
+
+
+def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
+                rng: np.random.Generator | None) -> np.ndarray:
+    """Apply one combat step of ``dt`` hours in place; returns ``(R, P)`` contested mask."""
+    R, U = w.R, c.U
+    rows = np.arange(R)[:, None]
+    fighting = w.active & (w.mode != MOVING)
+    N = _side_sum(c, w, w.pers, fighting)
+    contested = (N[:, 0, :] > 0) & (N[:, 1, :] > 0)
+    if not contested.any():
+        return contested
+    in_fight = fighting & contested[rows, w.loc]
+
+    # --- combat power -----------------------------------------------------
+    holder = w.control[rows, w.loc]                             # (R, U)
+    defending = holder == c.unit_side[None, :]
+    fort = np.where(c.initial_holder[w.loc] == c.unit_side[None, :], c.fort_level[w.loc], 0)
+    level = np.maximum(w.posture, fort)
+    def_mult = np.where(defending, POSTURE_STRENGTH[level] * c.terrain_defence[w.loc], 1.0)
+    iso = np.where(w.encircled,
+                   0.5 ** (np.nan_to_num(now - w.encircled_since) / w.params["isolation_power_halflife_hours"][:, None]),
+                   1.0)
+    raw = w.pers + np.einsum("ruk,rk->ru", w.equip, equipment_weights(c, w))
+    power = raw * w.quality * iso * def_mult
+    Pw = _side_sum(c, w, power, in_fight)
+    N = _side_sum(c, w, w.pers, in_fight)
+    n0, n1 = N[:, 0, :], N[:, 1, :]
+    p0, p1 = Pw[:, 0, :], Pw[:, 1, :]
+
+    # --- expected losses per side and place ---------------------------------
+    if law in LANCHESTER_COEF:
+        k = w.params[LANCHESTER_COEF[law]][:, None]
+        p, q = attrition.exponents(law, w.params["power_p"][0], w.params["power_q"][0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c0 = np.where(n0 > 0, p0 / n0, 0.0)   # power per man
+            c1 = np.where(n1 > 0, p1 / n1, 0.0)
+        k0 = k * np.power(c1, p)                  # coefficient of side 0's losses
+        k1 = k * np.power(c0, p)
+        a, b = attrition.lanchester_step(n0, n1, k0, k1, p, q, dt)
+        mean = np.stack([n0 - a, n1 - b], axis=1)
+    elif law == "dupuy":
+        mean = np.zeros((R, c.S, c.P))
+        cas_f = np.where(defending, POSTURE_DEFENDER_CASUALTY[level], 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cas_factor = _side_sum(c, w, w.pers * cas_f, in_fight) / N
+        for s in range(c.S):
+            own_n, own_p, opp_p = N[:, s, :], Pw[:, s, :], Pw[:, 1 - s, :]
+            is_def = w.control == s
+            base = np.where(is_def, w.params["dupuy_defender_rate"][:, None],
+                            w.params["dupuy_attacker_rate"][:, None])
+            mult = w.params.get(f"casualty_rate_multiplier.{c.side_ids[s]}",
+                                w.params["casualty_rate_multiplier"])[:, None]
+            men_in_combat = np.where(contested, own_n, 0.0).sum(axis=1, keepdims=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(opp_p > 0, own_p / opp_p, 1.0)
+            rate = (base * mult * np.nan_to_num(cas_factor[:, s, :], nan=1.0)
+                    * c.terrain_casualty[None, :] * size_factor(men_in_combat) * opposition_factor(ratio))
+            mean[:, s, :] = attrition.dupuy_loss(own_n, rate, dt)
+    else:  # pragma: no cover - schema restricts the law names
+        raise ValueError(f"unknown attrition law {law!r}")
+
+    mean = np.where(contested[:, None, :], mean, 0.0)
+    loss = attrition.realise(mean, N, rng)
+
+    # --- spread over units and equipment -----------------------------------
+    side_loss = loss[rows, c.unit_side[None, :], w.loc]
+    side_men = N[rows, c.unit_side[None, :], w.loc]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(in_fight & (side_men > 0), side_loss / side_men, 0.0)
+    unit_loss = w.pers * share
+    if rng is not None:
+        unit_loss = np.round(unit_loss)
+    unit_loss = np.minimum(unit_loss, w.pers)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        men_share = np.where(w.pers > 0, unit_loss / w.pers, 0.0)
+    eq_share = np.minimum(1.0, men_share[:, :, None] * equipment_loss_multiplier(c, w, defending))
+    if rng is None:
+        eq_loss = w.equip * eq_share
+    else:
+        eq_loss = rng.binomial(np.round(w.equip).astype(np.int64), eq_share).astype(float)
+    w.equip -= eq_loss
+    w.pers -= unit_loss
+    w.cas += unit_loss
+    return contested

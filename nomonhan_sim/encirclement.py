@@ -1,0 +1,47 @@
+"""Control of places and encirclement, from graph connectivity.
+
+Control: a place where only one side has active units standing passes to that
+side; an empty place keeps its last holder; a contested place keeps its holder
+until one side is gone.
+
+Encirclement: a unit is encircled when its place cannot reach any of its
+side's supply sources through places the enemy does not hold (places it holds
+itself or nobody holds). Computed for all worlds at once by boolean
+reachability on the graph.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine.compiled import Compiled
+from .engine.state import OUT, World
+from .network import reachable
+
+
+def update_control(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
+    """Update ``w.control`` from ``(R, S, P)`` presence; returns ``(R, P)`` changed mask."""
+    only = [(pres[:, s, :] > 0) & (pres[:, 1 - s, :] == 0) for s in range(c.S)]
+    new = w.control.copy()
+    for s in range(c.S):
+        new[only[s]] = s
+    changed = new != w.control
+    w.control = new
+    return changed
+
+
+def supplied_places(c: Compiled, control: np.ndarray) -> np.ndarray:
+    """``(R, S, P)`` bool: places from which each side can reach its supply sources."""
+    out = np.empty((control.shape[0], c.S, c.P), bool)
+    for s in range(c.S):
+        passable = (control == s) | (control < 0)
+        out[:, s, :] = reachable(c.adj, c.sources[s], passable)
+    return out
+
+
+def encircled_units(c: Compiled, w: World) -> np.ndarray:
+    """``(R, U)`` bool: units (not out of the battle) cut off from their supply sources."""
+    reach = supplied_places(c, w.control)
+    r = np.arange(w.R)[:, None]
+    ok = reach[r, c.unit_side[None, :], w.loc]
+    return ~ok & (w.mode != OUT)

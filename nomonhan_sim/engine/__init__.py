@@ -1,0 +1,1 @@
+"""The batched discrete-event engine: R replicate worlds in one SimPy environment."""

@@ -1,0 +1,72 @@
+"""Per-world timing inside one SimPy process: the one helper for divergent times.
+
+A process that must act at different times in different worlds (a column that
+arrives at hour 10.3 in one world and 11.7 in another) keeps a ``due`` array of
+times, one per world (or per world and unit), and loops::
+
+    while True:
+        due, t = yield from clock.next_due()   # what is due now, and exact times
+        ...act on those worlds...
+
+Due items are handled at the first multiple of ``resolution`` at or after their
+due time. That grid depends only on each item's own time, never on the other
+worlds in the batch, so a world evolves the same whether it runs alone or in a
+batch; each item keeps its exact due time (``clock.due``) for what follows.
+``wake()`` makes a waiting process re-read ``due`` after it was changed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+_EPS = 1e-9
+
+
+class WorldClock:
+    def __init__(self, env: simpy.Environment, shape: tuple[int, ...], resolution: float):
+        if resolution <= 0:
+            raise ValueError("resolution must be > 0 hours")
+        self.env = env
+        self.resolution = float(resolution)
+        self.due = np.full(shape, np.inf)
+        self._wake = env.event()
+
+    def schedule(self, mask: np.ndarray, times: np.ndarray | float) -> None:
+        """Set due times (hours) where ``mask`` is true and wake the process."""
+        self.due[mask] = times if np.isscalar(times) else np.asarray(times)[mask]
+        self.wake()
+
+    def cancel(self, mask: np.ndarray) -> None:
+        self.due[mask] = np.inf
+
+    def wake(self) -> None:
+        if not self._wake.triggered:
+            self._wake.succeed()
+
+    def _grid(self, t: float) -> float:
+        return math.ceil(t / self.resolution - _EPS) * self.resolution
+
+    def next_due(self):
+        """Generator: wait until something is due.
+
+        Returns ``(mask, times)``: what is due now and its exact due times
+        (``nan`` elsewhere). Those entries are cleared; reschedule as needed.
+        """
+        env = self.env
+        while True:
+            t_min = float(self.due.min()) if self.due.size else np.inf
+            if self._wake.triggered:
+                self._wake = env.event()
+            if np.isfinite(t_min):
+                t_next = max(self._grid(t_min), env.now)
+                if t_next > env.now + _EPS:
+                    yield env.timeout(t_next - env.now) | self._wake
+                    continue
+                mask = self.due <= env.now + _EPS
+                times = np.where(mask, self.due, np.nan)
+                self.due[mask] = np.inf
+                return mask, times
+            yield self._wake

@@ -1,0 +1,170 @@
+"""Compile a validated scenario into index arrays the batched engine works on.
+
+Names become indices (sides 0..S-1, places 0..P-1, units 0..U-1, equipment
+classes 0..K-1); the graph becomes a ``(P, P)`` km matrix. Nothing here is
+random: drawing uncertain values per world happens in :mod:`.state`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..network import all_pairs_next_hop
+from ..qjm_tables import FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAIN_FACTORS, TERRAINS
+from ..scenario.loader import LoadedScenario
+from ..scenario.schema import EQUIPMENT_CLASSES
+
+TASKS = ("move", "attack", "defend", "hold", "withdraw")
+TASK = {t: i for i, t in enumerate(TASKS)}
+ROADS = ("road", "track", "cross_country")
+
+# Trigger kinds
+TRIG_NONE, TRIG_TIME, TRIG_ARRIVED, TRIG_ENEMY_AT, TRIG_BROKEN = range(5)
+
+#: unit type -> speed parameter name
+SPEED_CLASS = {
+    "infantry": "speed_foot_kmh", "rifle": "speed_foot_kmh", "machine_gun": "speed_foot_kmh",
+    "airborne": "speed_foot_kmh", "engineer": "speed_foot_kmh", "border_guard": "speed_foot_kmh",
+    "cavalry": "speed_cavalry_kmh", "artillery": "speed_artillery_kmh",
+    "motor_rifle": "speed_motor_kmh", "tank": "speed_motor_kmh", "motor_armoured": "speed_motor_kmh",
+    "reconnaissance": "speed_motor_kmh",
+}
+SPEED_PARAMS = tuple(sorted(set(SPEED_CLASS.values())))
+ARMOUR_CLASSES = ("tanks", "armoured_cars")
+
+
+@dataclass(frozen=True)
+class CompiledOrder:
+    task: int
+    waypoints: tuple[int, ...]   # via + objective (place indices)
+    posture: int                 # posture level 0..3
+    trigger: int
+    trig_time: float = 0.0
+    trig_unit: int = -1
+    trig_place: int = -1
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    scenario: LoadedScenario
+    side_ids: tuple[str, ...]
+    place_ids: tuple[str, ...]
+    unit_ids: tuple[str, ...]
+    xy: np.ndarray               # (P, 2) km
+    km: np.ndarray               # (P, P) km, inf where no route (and on the diagonal)
+    adj: np.ndarray              # (P, P) bool
+    crossing: np.ndarray         # (P, P) bool: the leg crosses the river
+    road_class: np.ndarray       # (P, P) int index into ROADS (-1 no route)
+    next_hop: np.ndarray         # (P, P) static shortest-path next hop
+    terrain_defence: np.ndarray  # (P,) r_u
+    terrain_casualty: np.ndarray # (P,) r_c
+    terrain_mobility: np.ndarray # (P,) r_m
+    fort_level: np.ndarray       # (P,) 0..3
+    disputed: np.ndarray         # (P,) bool
+    initial_holder: np.ndarray   # (P,) side index or -1
+    sources: np.ndarray          # (S, P) bool supply sources
+    rear: np.ndarray             # (S,) place index
+    unit_side: np.ndarray        # (U,) side index
+    unit_start: np.ndarray       # (U,) place index
+    unit_posture: np.ndarray     # (U,) posture level at start
+    unit_reserve: np.ndarray     # (U,) bool: waits for an order
+    unit_speed_param: tuple[str, ...]
+    unit_front: np.ndarray       # (U,) bool
+    orders: tuple[tuple[CompiledOrder, ...], ...]  # per unit
+    equipment_classes: tuple[str, ...] = EQUIPMENT_CLASSES
+
+    @property
+    def S(self) -> int:
+        return len(self.side_ids)
+
+    @property
+    def P(self) -> int:
+        return len(self.place_ids)
+
+    @property
+    def U(self) -> int:
+        return len(self.unit_ids)
+
+    @property
+    def K(self) -> int:
+        return len(self.equipment_classes)
+
+
+def compile_scenario(sc: LoadedScenario) -> Compiled:
+    m = sc.model
+    side_ids = tuple(m.sides)
+    s_idx = {s: i for i, s in enumerate(side_ids)}
+    place_ids = tuple(p.id for p in m.places)
+    p_idx = {p: i for i, p in enumerate(place_ids)}
+    unit_ids = tuple(u.id for u in m.units)
+    u_idx = {u: i for i, u in enumerate(unit_ids)}
+    P = len(place_ids)
+
+    km = np.full((P, P), np.inf)
+    crossing = np.zeros((P, P), bool)
+    road = np.full((P, P), -1, int)
+    for r in m.routes:
+        a, b = p_idx[r.from_], p_idx[r.to]
+        km[a, b] = km[b, a] = r.km
+        crossing[a, b] = crossing[b, a] = r.river_crossing
+        road[a, b] = road[b, a] = ROADS.index(r.road)
+    _, next_hop = all_pairs_next_hop(km)
+
+    tf = np.array([TERRAIN_FACTORS[p.terrain] for p in m.places]).reshape(P, 3)
+    sources = np.zeros((len(side_ids), P), bool)
+    for s, side in m.sides.items():
+        for src in side.supply_sources:
+            sources[s_idx[s], p_idx[src]] = True
+
+    orders: list[list[CompiledOrder]] = [[] for _ in unit_ids]
+    groups: dict[str, list[int]] = {}
+    for i, u in enumerate(m.units):
+        if u.group:
+            groups.setdefault(u.group, []).append(i)
+    for o in m.orders:
+        targets = [u_idx[o.unit]] if o.unit else groups[o.group]
+        wps = tuple(p_idx[v] for v in o.via) + ((p_idx[o.objective],) if o.objective else ())
+        t = o.trigger
+        if t is None:
+            kind, tt, tu, tp = TRIG_NONE, 0.0, -1, -1
+        elif t.at_hour is not None:
+            kind, tt, tu, tp = TRIG_TIME, t.at_hour, -1, -1
+        elif t.unit_arrived is not None:
+            kind, tt, tu, tp = TRIG_ARRIVED, 0.0, u_idx[t.unit_arrived], p_idx[t.place]
+        elif t.enemy_at is not None:
+            kind, tt, tu, tp = TRIG_ENEMY_AT, 0.0, -1, p_idx[t.enemy_at]
+        else:
+            kind, tt, tu, tp = TRIG_BROKEN, 0.0, u_idx[t.unit_broken], -1
+        default_posture = {"attack": "attack", "move": "attack", "withdraw": "attack"}.get(o.task, "hasty")
+        for ui in targets:
+            orders[ui].append(CompiledOrder(
+                task=TASK[o.task], waypoints=wps,
+                posture=POSTURE_LEVEL[o.posture or default_posture],
+                trigger=kind, trig_time=tt, trig_unit=tu, trig_place=tp,
+                text=o.note or f"{o.task} {o.objective or ''}".strip(),
+            ))
+
+    return Compiled(
+        scenario=sc, side_ids=side_ids, place_ids=place_ids, unit_ids=unit_ids,
+        xy=np.array([[p.x_km, p.y_km] for p in m.places], float).reshape(P, 2),
+        km=km, adj=np.isfinite(km), crossing=crossing, road_class=road, next_hop=next_hop,
+        terrain_mobility=tf[:, 0], terrain_defence=tf[:, 1], terrain_casualty=tf[:, 2],
+        fort_level=np.array([FORTIFICATION_LEVEL[p.fortification] for p in m.places]),
+        disputed=np.array([p.disputed for p in m.places], bool),
+        initial_holder=np.array([s_idx[p.holder] if p.holder else -1 for p in m.places]),
+        sources=sources,
+        rear=np.array([p_idx[m.sides[s].rear] for s in side_ids]),
+        unit_side=np.array([s_idx[u.side] for u in m.units]),
+        unit_start=np.array([p_idx[u.start] for u in m.units]),
+        unit_posture=np.array([POSTURE_LEVEL[u.posture] for u in m.units]),
+        unit_reserve=np.array([u.posture == "reserve" for u in m.units]),
+        unit_speed_param=tuple(SPEED_CLASS[u.type] for u in m.units),
+        unit_front=np.array([u.front_force for u in m.units], bool),
+        orders=tuple(tuple(o) for o in orders),
+    )
+
+
+assert set(TERRAIN_FACTORS) == set(TERRAINS)

@@ -1,0 +1,125 @@
+"""Run one batch of R replicate worlds in one SimPy environment.
+
+Processes (per activity, each acting on all worlds at once):
+
+* ``movement`` — arrivals at places (per-world times via ``WorldClock``);
+* ``battle`` — every combat step: control and encirclement, combat,
+  breakpoints and pockets, triggers of new orders, the ring/resistance clocks.
+
+Randomness: one ``numpy.random.Generator`` per batch, split into independent
+streams for the inputs (parameter and unit draws) and for the dynamics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from .. import combat
+from ..encirclement import encircled_units, update_control
+from ..eventlog import EventLog
+from ..movement import Movement, presence
+from ..orders import holding, ready_to_plan, start_due_orders
+from .compiled import Compiled
+from .state import OUT, World, draw_world
+
+#: A unit below this share of its initial men is no longer a fighting unit and
+#: breaks whatever its orders (convention of this model, not a sourced figure).
+COMBAT_INEFFECTIVE_SHARE = 0.10
+
+
+@dataclass
+class BatchResult:
+    compiled: Compiled
+    world: World
+    log: EventLog
+    hours: float
+
+
+def run_batch(c: Compiled, R: int, seed_seq: np.random.SeedSequence,
+              log_events: bool = False, stochastic: bool | None = None) -> BatchResult:
+    """Simulate ``R`` worlds to the end of the scenario; returns the final state."""
+    eng = c.scenario.model.engine
+    stochastic = eng.stochastic if stochastic is None else stochastic
+    input_ss, dyn_ss = seed_seq.spawn(2)
+    w = draw_world(c, R, np.random.Generator(np.random.PCG64(input_ss)))
+    rng = np.random.Generator(np.random.PCG64(dyn_ss))
+    env = simpy.Environment()
+    log = EventLog(log_events)
+    dt = eng.combat_step_hours
+    move = Movement(env, c, w, rng, stochastic, log, resolution=dt / 4.0)
+    env.process(_battle(env, c, w, move, log, dt, eng, rng if stochastic else None))
+    env.run(until=eng.duration_hours)
+    return BatchResult(compiled=c, world=w, log=log, hours=eng.duration_hours)
+
+
+def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng):
+    front = c.unit_front
+    front_men0 = (w.pers0 * front).sum(axis=1)
+    rows = np.arange(w.R)[:, None]
+    while True:
+        now = env.now
+        pres = presence(c, w)
+        changed = update_control(c, w, pres)
+        for s, sid in enumerate(c.side_ids):
+            r, p = np.nonzero(changed & (w.control == s))
+            log.add(now, r, -1, "captured", p, c.scenario.model.sides[sid].name)
+
+        enc = encircled_units(c, w)
+        newly = enc & ~w.encircled
+        w.encircled_since[newly] = now
+        w.encircled_since[~enc] = np.nan
+        w.encircled = enc
+        log.add_mask(now, newly, "encircled", w.loc)
+
+        combat.combat_step(c, w, now, dt, eng.attrition_law, rng)
+
+        # breakpoints and pockets
+        lost = 1.0 - w.pers / w.pers0
+        breaks = w.active & (((lost >= w.breakpoint) & ~holding(w))
+                             | (w.pers < COMBAT_INEFFECTIVE_SHARE * w.pers0))
+        w.broken |= breaks
+        log.add_mask(now, breaks, "broke", w.loc)
+        doomed = w.broken & w.encircled & (w.mode != OUT)
+        if doomed.any():
+            escape = w.params["pocket_breakout_share"][:, None]
+            pocket = np.where(doomed, w.pers * (1.0 - escape), 0.0)
+            if rng is not None:
+                pocket = np.round(pocket)
+            w.pocket_cas += pocket
+            w.pers -= pocket
+            w.equip[doomed] = 0.0  # abandoned in the pocket
+            w.destroyed |= doomed
+            w.mode[doomed] = OUT
+            move.clock.cancel(doomed)
+            log.add_mask(now, doomed, "destroyed", w.loc)
+        retreat = breaks & ~doomed
+        if retreat.any():
+            move.plan(retreat, now)
+
+        # ring and resistance clocks (front force)
+        in_play = front[None, :] & (w.mode != OUT)
+        men = (w.pers * in_play).sum(axis=1)
+        enc_men = (w.pers * (in_play & w.encircled)).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            closed = (men > 0) & (enc_men / men >= eng.ring_closed_share)
+        first = closed & np.isnan(w.ring_closed_t)
+        w.ring_closed_t[first] = now
+        log.add(now, np.nonzero(first)[0], -1, "ring_closed")
+        resisting = (w.pers * (front[None, :] & w.active)).sum(axis=1)
+        ended = resisting <= (1.0 - eng.resistance_ended_share) * front_men0
+        first = ended & np.isnan(w.resistance_end_t) & (front_men0 > 0)
+        w.resistance_end_t[first] = now
+        log.add(now, np.nonzero(first)[0], -1, "resistance_ended")
+
+        # orders, and units that can move on
+        pres = presence(c, w)
+        update_control(c, w, pres)
+        started = start_due_orders(c, w, now, pres, log)
+        enemy_here = pres[rows, 1 - c.unit_side[None, :], w.loc] > 0
+        unblocked = ready_to_plan(w) & ~w.order_done & ~enemy_here
+        move.plan((started | unblocked) & w.active, now)
+
+        yield env.timeout(dt)

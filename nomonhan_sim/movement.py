@@ -1,0 +1,158 @@
+"""Movement along the graph: legs between adjacent places, for all worlds at once.
+
+A unit moves leg by leg. Leg time (hours) = km / (speed × road factor × terrain
+mobility of the destination), times a lognormal delay in stochastic mode, plus
+``river_crossing_hours`` on legs that cross the river. A unit that is at a
+place holding enemy units halts there (it fights) and moves on once the place
+is clear. Broken units withdraw toward their side's rear by the shortest path
+through places the enemy does not hold; if there is none they stay put.
+
+One SimPy process handles all arrivals of all units in all worlds, using
+:class:`~nomonhan_sim.engine.clock.WorldClock` for the per-world times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from .engine.clock import WorldClock
+from .engine.compiled import TASK, Compiled
+from .engine.state import HALTED, IDLE, MOVING, OUT, World
+from .eventlog import EventLog
+from .network import next_hop_toward
+
+
+def presence(c: Compiled, w: World) -> np.ndarray:
+    """``(R, S, P)`` count of active units standing (not moving) at each place."""
+    stand = w.active & (w.mode != MOVING)
+    idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
+    return np.bincount(idx[stand], minlength=w.R * c.S * c.P).reshape(w.R, c.S, c.P).astype(float)
+
+
+def enemy_present_at_unit(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
+    """``(R, U)`` bool: an enemy unit stands at the unit's place."""
+    enemy_side = 1 - c.unit_side  # two sides
+    r = np.arange(w.R)[:, None]
+    return pres[r, enemy_side[None, :], w.loc] > 0
+
+
+class Movement:
+    def __init__(self, env: simpy.Environment, c: Compiled, w: World, rng, stochastic: bool,
+                 log: EventLog, resolution: float):
+        self.env, self.c, self.w, self.rng, self.stochastic, self.log = env, c, w, rng, stochastic, log
+        self.clock = WorldClock(env, (w.R, c.U), resolution)
+        p = w.params
+        # speed multiplier per road class index (road, track, cross_country)
+        self.road_factor = np.stack([p["road_factor_road"], np.ones(w.R), p["road_factor_cross_country"]], 1)
+        self.proc = env.process(self._run())
+
+    # -- the process ---------------------------------------------------------
+    def _run(self):
+        w, c = self.w, self.c
+        while True:
+            due, times = yield from self.clock.next_due()
+            due &= w.mode == MOVING
+            if not due.any():
+                continue
+            w.loc[due] = w.leg_to[due]
+            w.leg_to[due] = -1
+            w.mode[due] = IDLE
+            r, u = np.nonzero(due)
+            w.visited[r, u, w.loc[r, u]] = True
+            self.log.add_mask(times, due, "arrived", w.loc)
+            self.plan(due, times)
+
+    # -- planning ------------------------------------------------------------
+    def plan(self, mask: np.ndarray, t0) -> None:
+        """Decide the next leg for the units in ``mask`` (``(R, U)``), starting at ``t0``.
+
+        ``t0`` is a scalar hour or an ``(R, U)`` array of hours.
+        """
+        w, c = self.w, self.c
+        mask = mask & (w.mode != OUT) & (w.mode != MOVING)
+        if not mask.any():
+            return
+        t0 = np.broadcast_to(np.asarray(t0, float), mask.shape)
+        self._plan_withdrawal(mask & w.broken, t0)
+        self._plan_orders(mask & ~w.broken, t0)
+
+    def _plan_withdrawal(self, mask, t0):
+        w, c = self.w, self.c
+        if not mask.any():
+            return
+        r, u = np.nonzero(mask)
+        side = c.unit_side[u]
+        here = w.loc[r, u]
+        nxt = np.full(r.size, -1)
+        for s in range(c.S):
+            sel = side == s
+            if sel.any():
+                ctrl = w.control[r[sel]]
+                passable = (ctrl == s) | (ctrl < 0)
+                nxt[sel] = next_hop_toward(c.km, here[sel], int(c.rear[s]), passable)
+        at_rear = nxt == here
+        if at_rear.any():
+            w.mode[r[at_rear], u[at_rear]] = OUT
+            self.log.add(t0[r[at_rear], u[at_rear]], r[at_rear], u[at_rear], "withdrawn", here[at_rear])
+        go = (nxt >= 0) & ~at_rear
+        self._start_legs(r[go], u[go], nxt[go], t0[r[go], u[go]])
+
+    def _plan_orders(self, mask, t0):
+        w, c = self.w, self.c
+        pres = presence(c, w)
+        blocked = enemy_present_at_unit(c, w, pres)
+        for ui in np.nonzero(mask.any(axis=0))[0]:
+            col = mask[:, ui]
+            for k in np.unique(w.order_idx[col, ui]):
+                rows = np.nonzero(col & (w.order_idx[:, ui] == k))[0]
+                if k < 0:
+                    continue
+                order = c.orders[ui][k]
+                if order.task == TASK["withdraw"]:
+                    wps = np.array([c.rear[c.unit_side[ui]]])
+                else:
+                    wps = np.array(order.waypoints, dtype=int)
+                if wps.size == 0:
+                    w.order_done[rows, ui] = True
+                    continue
+                here = w.loc[rows, ui]
+                pos = w.path_pos[rows, ui]
+                for _ in range(wps.size):  # skip waypoints already reached
+                    reached = (pos < wps.size) & (wps[np.minimum(pos, wps.size - 1)] == here)
+                    pos = pos + reached
+                w.path_pos[rows, ui] = pos
+                done = pos >= wps.size
+                target = wps[np.minimum(pos, wps.size - 1)]
+                nxt = c.next_hop[here, target]
+                done |= nxt < 0
+                w.order_done[rows[done], ui] = True
+                if order.task == TASK["withdraw"]:
+                    out = rows[done & (here == c.rear[c.unit_side[ui]])]
+                    w.mode[out, ui] = OUT
+                    self.log.add(t0[out, ui], out, ui, "withdrawn", w.loc[out, ui])
+                go = ~done
+                halt = go & blocked[rows, ui]
+                w.mode[rows[halt], ui] = HALTED
+                go &= ~halt
+                g = rows[go]
+                self._start_legs(g, np.full(g.size, ui), nxt[go], t0[g, ui])
+
+    def _start_legs(self, r, u, nxt, t0) -> None:
+        if r.size == 0:
+            return
+        w, c = self.w, self.c
+        here = w.loc[r, u]
+        speed = w.speed[r, u] * self.road_factor[r, c.road_class[here, nxt]] * c.terrain_mobility[nxt]
+        hours = c.km[here, nxt] / speed
+        if self.stochastic:
+            sigma = w.params["march_delay_sigma"][r]
+            hours = hours * np.exp(self.rng.normal(0.0, 1.0, r.size) * sigma)
+        hours = hours + np.where(c.crossing[here, nxt], w.params["river_crossing_hours"][r], 0.0)
+        w.leg_to[r, u] = nxt
+        w.mode[r, u] = MOVING
+        m = np.zeros_like(self.clock.due, dtype=bool)
+        m[r, u] = True
+        due = np.zeros_like(self.clock.due)
+        due[r, u] = t0 + hours
+        self.clock.schedule(m, due)

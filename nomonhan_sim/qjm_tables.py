@@ -1,0 +1,60 @@
+"""Dupuy QJM factor tables used by the combat model.
+
+Values are Dupuy's (Numbers, Predictions and War; Attrition, 1990) as restated
+in the research notes ``combat_models.md`` §3.2–3.3, which took them from a
+third-party transcription (HerrTom/OPORD-QJM ``database/tables/``, read only).
+The notes flag that the transcription has not been checked against the books.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Posture levels, in the order used for arrays. "attack" and "reserve" get the
+#: meeting-engagement factors (1.0) when such a unit ends up defending.
+POSTURES = ("attack", "hasty", "prepared", "fortified", "reserve")
+POSTURE_LEVEL = {"attack": 0, "reserve": 0, "hasty": 1, "prepared": 2, "fortified": 3}
+FORTIFICATION_LEVEL = {"none": 0, "hasty": 1, "prepared": 2, "fortified": 3}
+
+#: By level 0..3 (meeting, hasty, prepared, fortified): defender strength
+#: multiplier u_s and defender casualty factor u_cd. [combat_models.md §3.2 PostureFactors]
+POSTURE_STRENGTH = np.array([1.0, 1.3, 1.5, 1.6])
+POSTURE_DEFENDER_CASUALTY = np.array([1.0, 0.8, 0.85, 0.9])
+
+TERRAINS = (
+    "rolling_bare", "rolling_mixed", "flat_bare_hard", "flat_mixed", "flat_desert",
+    "rolling_dunes", "rugged_bare", "rugged_mixed", "swamp_mixed", "urban",
+)
+#: terrain -> (mobility r_m, defence-position r_u, casualty r_c) [combat_models.md §3.2 TerrainFactors]
+TERRAIN_FACTORS = {
+    "rolling_bare": (1.0, 1.2, 0.8),
+    "rolling_mixed": (0.8, 1.3, 0.7),
+    "flat_bare_hard": (1.05, 1.05, 1.0),
+    "flat_mixed": (0.9, 1.2, 0.8),
+    "flat_desert": (0.95, 1.18, 0.9),
+    "rolling_dunes": (0.3, 1.4, 0.5),
+    "rugged_bare": (0.6, 1.45, 0.5),
+    "rugged_mixed": (0.5, 1.55, 0.4),
+    "swamp_mixed": (0.4, 1.3, 0.4),
+    "urban": (0.7, 1.4, 0.5),
+}
+
+#: Size factor vs own personnel [combat_models.md §3.3 StrengthSize]
+SIZE_MEN = np.array([500, 1000, 2000, 4000, 6000, 10000, 15000, 25000, 45000, 75000, 100000, 120000.0])
+SIZE_FACTOR = np.array([21, 8, 5, 2.5, 1.8, 1.2, 1.1, 1.0, 0.8, 0.6, 0.4, 0.3])
+
+#: Opposition factor vs own/enemy combat-power ratio [combat_models.md §3.3 OppositionFactor]
+OPP_RATIO = np.array([0.1, 0.54, 0.89, 1.24, 1.99, 2.99, 4.99, 6.0])
+OPP_FACTOR = np.array([2.5, 1.3, 1.0, 0.9, 0.75, 0.65, 0.5, 0.4])
+
+
+def size_factor(men: np.ndarray) -> np.ndarray:
+    """QJM casualty size factor, interpolated in log(men); clamped at the table ends."""
+    m = np.clip(np.asarray(men, dtype=float), SIZE_MEN[0], SIZE_MEN[-1])
+    return np.interp(np.log(m), np.log(SIZE_MEN), SIZE_FACTOR)
+
+
+def opposition_factor(ratio: np.ndarray) -> np.ndarray:
+    """QJM opposition factor of a side's own/enemy power ratio, log-interpolated, clamped."""
+    r = np.clip(np.asarray(ratio, dtype=float), OPP_RATIO[0], OPP_RATIO[-1])
+    return np.interp(np.log(r), np.log(OPP_RATIO), OPP_FACTOR)

@@ -1,0 +1,297 @@
+"""Load a scenario TOML file into a validated, immutable :class:`LoadedScenario`.
+
+Every error a user can make becomes a :class:`ScenarioError` whose message is
+one line: ``FILE: FIELD.PATH: what was expected, what was found``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from .schema import Parameter, Scenario
+
+
+class ScenarioError(ValueError):
+    """A user error in a scenario file; ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario plus what loading derived from it.
+
+    ``parameters`` maps flat names (``casualty_rate_multiplier.soviet``) to
+    :class:`Parameter`, defaults merged under the scenario's own values.
+    ``sha256`` hashes the canonical JSON of the validated content, so two files
+    that differ only in comments or layout share a hash.
+    """
+
+    model: Scenario
+    path: str
+    sha256: str
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
+
+    def param(self, name: str, side: str | None = None) -> Parameter:
+        if side is not None and f"{name}.{side}" in self.parameters:
+            return self.parameters[f"{name}.{side}"]
+        return self.parameters[name]
+
+
+_UNION_TAGS = {"float", "Distribution", "int", "str", "Parameter", "dict[str,Parameter]"}
+
+
+def _is_tag(part: Any) -> bool:
+    """A pydantic loc entry that names a union member or validator, not a field."""
+    return isinstance(part, str) and (
+        part in _UNION_TAGS or part.startswith(("function-", "union[", "dict[", "list["))
+    )
+
+
+def _loc_to_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _is_tag(part) or part == "[key]":
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_MISSING = object()
+
+
+def _value_at(data: Any, loc: tuple) -> Any:
+    """The raw input at a pydantic loc (tags skipped), or _MISSING."""
+    cur = data
+    for part in loc:
+        if _is_tag(part):
+            continue
+        try:
+            cur = cur[part]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return cur
+
+
+def _branch_fits(tag: str, value: Any) -> bool:
+    """Whether a union member is the one the user evidently meant for ``value``.
+
+    A table given for a number-or-distribution is judged as a distribution, a
+    scalar as a number; a parameter table with ``value``/``source`` keys as one
+    parameter, otherwise as per-side parameters.
+    """
+    if value is _MISSING:
+        return True
+    if tag == "float":
+        return not isinstance(value, Mapping)
+    if "Distribution" in tag:
+        return isinstance(value, Mapping) or not isinstance(value, (int, float))
+    is_single = isinstance(value, Mapping) and ("value" in value or "source" in value)
+    if tag == "Parameter":
+        return is_single
+    if tag == "dict[str,Parameter]":
+        return not is_single
+    return True
+
+
+def _relevant(e: dict, data: Any) -> bool:
+    loc = e["loc"]
+    return all(
+        _branch_fits(part, _value_at(data, loc[:k]))
+        for k, part in enumerate(loc) if _is_tag(part)
+    )
+
+
+def _format_validation_error(path: str, err: ValidationError, data: Any = None) -> str:
+    errors = err.errors(include_url=False)
+    # Union members each report; drop the members that do not fit the input's shape.
+    errors = [e for e in errors if _relevant(e, data)] or errors
+    # Of the first field's errors keep the most specific (deepest).
+    first_path = _loc_to_path(errors[0]["loc"])
+    same = [e for e in errors if _loc_to_path(e["loc"]) == first_path]
+    best = max(same, key=lambda e: len(e["loc"]))
+    fields = {_loc_to_path(e["loc"]) for e in errors}
+    msg = best["msg"].removeprefix("Value error, ")
+    if best["type"] == "missing":
+        text = f"{path}: {first_path}: required field is missing"
+    elif best["type"] == "extra_forbidden":
+        text = f"{path}: {first_path}: unknown field"
+    elif len(same) > 1 and any(e["type"] in ("float_parsing", "float_type", "model_type", "dict_type") for e in same):
+        text = (f"{path}: {first_path}: expected a number or a distribution table "
+                f"({{ dist = ..., ... }}), found {_describe(best.get('input'))}")
+    elif "found" in msg:
+        text = f"{path}: {first_path}: {msg}"
+    else:
+        text = f"{path}: {first_path}: {msg}, found {_describe(best.get('input'))}"
+    if len(fields) > 1:
+        text += f" (and {len(fields) - 1} more error{'s' if len(fields) > 2 else ''})"
+    return " ".join(text.split())
+
+
+_DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "data" / "default_parameters.toml"
+
+
+def _default_parameters() -> dict[str, Any]:
+    # Read beside the package rather than via importlib.resources, which fails
+    # when an editable install exposes the package as a namespace package.
+    return tomllib.loads(_DEFAULTS_FILE.read_text("utf-8"))
+
+
+def _flatten_parameters(params: Mapping[str, Any]) -> dict[str, Parameter]:
+    flat: dict[str, Parameter] = {}
+    for name, p in params.items():
+        if isinstance(p, Parameter):
+            flat[name] = p
+        else:
+            for side, q in p.items():
+                flat[f"{name}.{side}"] = q
+    return flat
+
+
+def _check_references(sc: Scenario, path: str) -> None:
+    def fail(field_path: str, what: str) -> None:
+        raise ScenarioError(f"{path}: {field_path}: {what}")
+
+    place_ids: set[str] = set()
+    for i, p in enumerate(sc.places):
+        if p.id in place_ids:
+            fail(f"places[{i}].id", f"duplicate place id {p.id!r}")
+        place_ids.add(p.id)
+        if p.holder is not None and p.holder not in sc.sides:
+            fail(f"places[{i}].holder", f"expected a side id ({', '.join(sc.sides)}), found {p.holder!r}")
+
+    for sid, s in sc.sides.items():
+        for j, src in enumerate(s.supply_sources):
+            if src not in place_ids:
+                fail(f"sides.{sid}.supply_sources[{j}]", f"expected a place id, found {src!r}")
+        if s.rear not in place_ids:
+            fail(f"sides.{sid}.rear", f"expected a place id, found {s.rear!r}")
+
+    edges: set[frozenset] = set()
+    for i, r in enumerate(sc.routes):
+        for key, val in (("from", r.from_), ("to", r.to)):
+            if val not in place_ids:
+                fail(f"routes[{i}].{key}", f"expected a place id, found {val!r}")
+        if r.from_ == r.to:
+            fail(f"routes[{i}].to", f"a route must join two different places, found {r.to!r} twice")
+        pair = frozenset((r.from_, r.to))
+        if pair in edges:
+            fail(f"routes[{i}]", f"duplicate route between {r.from_!r} and {r.to!r}")
+        edges.add(pair)
+
+    unit_ids: set[str] = set()
+    groups: set[str] = set()
+    for i, u in enumerate(sc.units):
+        if u.id in unit_ids:
+            fail(f"units[{i}].id", f"duplicate unit id {u.id!r}")
+        unit_ids.add(u.id)
+        if u.side not in sc.sides:
+            fail(f"units[{i}].side", f"expected a side id ({', '.join(sc.sides)}), found {u.side!r}")
+        if u.start not in place_ids:
+            fail(f"units[{i}].start", f"expected a place id, found {u.start!r}")
+        if u.group:
+            groups.add(u.group)
+
+    for i, o in enumerate(sc.orders):
+        if o.unit is not None and o.unit not in unit_ids:
+            fail(f"orders[{i}].unit", f"expected a unit id, found {o.unit!r}")
+        if o.group is not None and o.group not in groups:
+            fail(f"orders[{i}].group", f"expected a group named by some unit, found {o.group!r}")
+        if o.objective is not None and o.objective not in place_ids:
+            fail(f"orders[{i}].objective", f"expected a place id, found {o.objective!r}")
+        for j, v in enumerate(o.via):
+            if v not in place_ids:
+                fail(f"orders[{i}].via[{j}]", f"expected a place id, found {v!r}")
+        chain = list(o.via) + ([o.objective] if o.objective and o.via else [])
+        for j in range(len(chain) - 1):
+            if chain[j] != chain[j + 1] and frozenset((chain[j], chain[j + 1])) not in edges:
+                fail(f"orders[{i}].via[{j}]",
+                     f"no route joins {chain[j]!r} and {chain[j + 1]!r}")
+        t = o.trigger
+        if t is not None:
+            for key in ("unit_arrived", "unit_broken"):
+                val = getattr(t, key)
+                if val is not None and val not in unit_ids:
+                    fail(f"orders[{i}].trigger.{key}", f"expected a unit id, found {val!r}")
+            for key in ("enemy_at", "place"):
+                val = getattr(t, key)
+                if val is not None and val not in place_ids:
+                    fail(f"orders[{i}].trigger.{key}", f"expected a place id, found {val!r}")
+
+    from ..outcome_names import outcome_names  # local: outcome_names imports the schema
+
+    known = outcome_names(sc.sides)
+    for i, c in enumerate(sc.compare):
+        if c.outcome not in known:
+            fail(f"compare[{i}].outcome", f"expected an outcome name such as casualties.<side>, "
+                 f"ring_closed_day; found {c.outcome!r}")
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read, validate and cross-check a scenario file.
+
+    Raises :class:`ScenarioError` (one-line message) on any problem.
+    """
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{shown}: file not found") from None
+    except OSError as exc:
+        raise ScenarioError(f"{shown}: cannot read file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{shown}: expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{shown}: invalid TOML: {' '.join(str(exc).split())}") from None
+    return scenario_from_dict(data, shown)
+
+
+def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> LoadedScenario:
+    """Validate an already-parsed scenario mapping (e.g. built in Python)."""
+    try:
+        model = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_validation_error(shown, exc, data)) from None
+    _check_references(model, shown)
+
+    defaults = _flatten_parameters(
+        {k: Parameter.model_validate(v) for k, v in _default_parameters().items()}
+    )
+    own = _flatten_parameters(model.parameters)
+    known_bases = set(defaults)
+    for name in own:
+        base, _, side = name.partition(".")
+        if base not in known_bases:
+            raise ScenarioError(
+                f"{shown}: parameters.{base}: unknown parameter (known: {', '.join(sorted(known_bases))})"
+            )
+        if side and side not in model.sides:
+            raise ScenarioError(
+                f"{shown}: parameters.{name}: expected a side id ({', '.join(model.sides)}), found {side!r}"
+            )
+    merged = {**defaults, **own}
+    canonical = json.dumps(
+        {"scenario": model.model_dump(mode="json", by_alias=True),
+         "parameters": {k: v.model_dump(mode="json") for k, v in sorted(merged.items())}},
+        sort_keys=True, separators=(",", ":"),
+    )
+    sha = hashlib.sha256(canonical.encode()).hexdigest()
+    return LoadedScenario(model=model, path=shown, sha256=sha, parameters=merged)
