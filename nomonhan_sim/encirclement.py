@@ -6,7 +6,7 @@ until one side is gone.
 
 Encirclement: a unit is encircled when its place cannot reach any of its
 side's supply sources through places the enemy does not hold (places it holds
-itself or nobody holds). Computed for all worlds at once by boolean
+itself or nobody holds, or where its own units stand). Computed for all worlds at once by boolean
 reachability on the graph.
 """
 
@@ -30,18 +30,24 @@ def update_control(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
     return changed
 
 
-def supplied_places(c: Compiled, control: np.ndarray) -> np.ndarray:
-    """``(R, S, P)`` bool: places from which each side can reach its supply sources."""
+def supplied_places(c: Compiled, control: np.ndarray, pres: np.ndarray | None = None) -> np.ndarray:
+    """``(R, S, P)`` bool: places from which each side can reach its supply sources.
+
+    ``pres`` (``(R, S, P)`` presence counts) makes places where a side's own
+    units stand passable for it even if the enemy holds them (a contested place).
+    """
     out = np.empty((control.shape[0], c.S, c.P), bool)
     for s in range(c.S):
         passable = (control == s) | (control < 0)
+        if pres is not None:
+            passable |= pres[:, s, :] > 0
         out[:, s, :] = reachable(c.adj, c.sources[s], passable)
     return out
 
 
-def encircled_units(c: Compiled, w: World) -> np.ndarray:
+def encircled_units(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
     """``(R, U)`` bool: units (not out of the battle) cut off from their supply sources."""
-    reach = supplied_places(c, w.control)
+    reach = supplied_places(c, w.control, pres)
     r = np.arange(w.R)[:, None]
     ok = reach[r, c.unit_side[None, :], w.loc]
     return ~ok & (w.mode != OUT)

@@ -70,3 +70,20 @@ class WorldClock:
                 self.due[mask] = np.inf
                 return mask, times
             yield self._wake
+
+
+class LateTimeout(simpy.events.Event):
+    """A timeout that fires after every ordinary event due at the same instant.
+
+    SimPy orders same-time events by priority (URGENT 0, NORMAL 1) and then by
+    creation. Scheduling with priority 2 puts this event behind all NORMAL
+    events of its instant, including ones created while that instant is being
+    processed (e.g. a condition event chained on an arrival). The combat step
+    uses it so that units arriving exactly at a step's time take part in it.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float):
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, priority=2, delay=delay)

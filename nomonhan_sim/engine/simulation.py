@@ -22,8 +22,9 @@ from ..encirclement import encircled_units, update_control
 from ..eventlog import EventLog
 from ..movement import Movement, presence
 from ..orders import holding, ready_to_plan, start_due_orders
+from .clock import LateTimeout
 from .compiled import Compiled
-from .state import OUT, World, draw_world
+from .state import MOVING, OUT, World, draw_world
 
 #: A unit below this share of its initial men is no longer a fighting unit and
 #: breaks whatever its orders (convention of this model, not a sourced figure).
@@ -67,7 +68,8 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
             r, p = np.nonzero(changed & (w.control == s))
             log.add(now, r, -1, "captured", p, c.scenario.model.sides[sid].name)
 
-        enc = encircled_units(c, w)
+        moving = w.mode == MOVING  # in transit: keep the status it had when it set off
+        enc = np.where(moving, w.encircled, encircled_units(c, w, pres))
         newly = enc & ~w.encircled
         w.encircled_since[newly] = now
         w.encircled_since[~enc] = np.nan
@@ -122,4 +124,4 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
         unblocked = ready_to_plan(w) & ~w.order_done & ~enemy_here
         move.plan((started | unblocked) & w.active, now)
 
-        yield env.timeout(dt)
+        yield LateTimeout(env, dt)  # arrivals due at the same instant land first

@@ -21,6 +21,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
 
+def _num(x: float) -> str:
+    """A number for a message: 3000 not 3000.0 or 3e+03, 0.25 as is."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
 _NEEDS = {
     "fixed": ("value",),
     "uniform": ("low", "high"),
@@ -51,10 +57,10 @@ class Distribution(BaseModel):
         if missing:
             raise ValueError(f"distribution '{self.dist}' needs {', '.join(missing)}")
         if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"expected low <= high, found low = {self.low:g}, high = {self.high:g}")
+            raise ValueError(f"expected low <= high, found low = {_num(self.low)}, high = {_num(self.high)}")
         if self.dist == "triangular" and not (self.low <= self.mode <= self.high):
             raise ValueError(
-                f"expected low <= mode <= high, found low = {self.low:g}, mode = {self.mode:g}, high = {self.high:g}"
+                f"expected low <= mode <= high, found low = {_num(self.low)}, mode = {_num(self.mode)}, high = {_num(self.high)}"
             )
         if self.dist == "normal" and self.sd < 0:
             raise ValueError(f"sd must be >= 0, found {self.sd}")

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .quantity import Distribution, Quantity
+from .quantity import Distribution, Quantity, _num
 
 Terrain = Literal[
     "rolling_bare", "rolling_mixed", "flat_bare_hard", "flat_mixed", "flat_desert",
@@ -41,8 +41,8 @@ def _range_text(q: Quantity) -> tuple[float, float, str]:
     """(lowest, highest, how to show q in a message)."""
     if isinstance(q, Distribution):
         lo, hi = q.bounds
-        return lo, hi, f"a {q.dist} distribution from {lo:g} to {hi:g}"
-    return float(q), float(q), f"{float(q):g}"
+        return lo, hi, f"a {q.dist} distribution from {_num(lo)} to {_num(hi)}"
+    return float(q), float(q), _num(q)
 
 
 def _non_negative(q: Quantity) -> Quantity:
@@ -224,7 +224,7 @@ class CompareTarget(_Model):
     @model_validator(mode="after")
     def _range(self) -> "CompareTarget":
         if self.low > self.high:
-            raise ValueError(f"expected low <= high, found low = {self.low:g}, high = {self.high:g}")
+            raise ValueError(f"expected low <= high, found low = {_num(self.low)}, high = {_num(self.high)}")
         return self
 
 
