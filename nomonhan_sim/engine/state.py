@@ -91,7 +91,10 @@ def draw_world(c: Compiled, R: int, rng: np.random.Generator) -> World:
                 equip0[:, i, k] = np.round(qty.draw(q, rng, R))
                 if qty.is_uncertain(q):
                     drawn[f"unit:{u.id}.{cls}"] = equip0[:, i, k].copy()
-    pers0 = np.round(pers0)
+    pers0 = np.round(pers0)  # whole men
+    for i, u in enumerate(sc.model.units):
+        if f"unit:{u.id}.personnel" in drawn:
+            drawn[f"unit:{u.id}.personnel"] = pers0[:, i].copy()
 
     speed = np.stack([params[c.unit_speed_param[i]] for i in range(U)], axis=1)
     loc = np.broadcast_to(c.unit_start, (R, U)).copy()
