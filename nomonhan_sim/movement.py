@@ -4,7 +4,9 @@ A unit moves leg by leg. Leg time (hours) = km / (speed × road factor × terrai
 mobility of the destination), times a lognormal delay in stochastic mode, plus
 ``river_crossing_hours`` on legs that cross the river. A unit that is at a
 place holding enemy units halts there (it fights) and moves on once the place
-is clear. Broken units withdraw toward their side's rear by the shortest path
+is clear. A unit that enters a place where no enemy stands takes it for its
+side at once, even if it moves straight on (columns passing through an empty
+position hold the road behind them until the enemy comes back). Broken units withdraw toward their side's rear by the shortest path
 through places the enemy does not hold; if there is none they stay put.
 
 One SimPy process handles all arrivals of all units in all worlds, using
@@ -61,7 +63,23 @@ class Movement:
             r, u = np.nonzero(due)
             w.visited[r, u, w.loc[r, u]] = True
             self.log.add_mask(times, due, "arrived", w.loc)
+            self._take_empty_places(r, u, times[r, u])
             self.plan(due, times)
+
+    def _take_empty_places(self, r, u, times) -> None:
+        """Arrivals where no enemy stands take the place for their side."""
+        w, c = self.w, self.c
+        keep = ~w.broken[r, u]
+        r, u, times = r[keep], u[keep], times[keep]
+        side, here = c.unit_side[u], w.loc[r, u]
+        pres = presence(c, w)
+        free = pres[r, 1 - side, here] == 0
+        take = free & (w.control[r, here] != side)
+        if take.any():
+            w.control[r[take], here[take]] = side[take]
+            for s, sid in enumerate(c.side_ids):
+                m = take & (side == s)
+                self.log.add(times[m], r[m], -1, "captured", here[m], c.scenario.model.sides[sid].name)
 
     # -- planning ------------------------------------------------------------
     def plan(self, mask: np.ndarray, t0) -> None:
