@@ -1,8 +1,9 @@
 """Summary table: each outcome's simulated median and 90% interval beside the record.
 
-Outcomes that may be undefined in a world (the ring never closed) are
-summarised over the worlds where they are defined, and the share of such
-worlds is shown.
+Event times that did not happen within the run (the ring never closed) are
+censored at the end of the run: they count as "later than the end" (+inf) in
+the quantiles, so a median of "> end" means it failed to happen in most
+worlds. The share of worlds where it happened is shown beside the interval.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Row:
             return ""
         if self.n_defined == 0:
             return "outside: never happens in the model"
+        if t.high < self.q05 and self.q05 == math.inf:
+            return f"outside: happens within the run in only {self.n_defined / self.n:.0%} of worlds"
         if t.high < self.q05:
             return f"outside: record {_fmt(self.q05 - t.high)} below the 5th percentile"
         if t.low > self.q95:
@@ -50,6 +53,8 @@ class Row:
 
 
 def _fmt(x: float) -> str:
+    if x == math.inf:
+        return "> end"
     if not math.isfinite(x):
         return "-"
     ax = abs(x)
@@ -70,7 +75,10 @@ def summarise(df: pd.DataFrame, scenario: LoadedScenario | None = None) -> list[
     for col in cols:
         v = df[col].to_numpy(float)
         fin = v[np.isfinite(v)]
-        q05, med, q95 = (np.quantile(fin, [0.05, 0.5, 0.95]) if fin.size else (np.nan,) * 3)
+        if col.endswith("_day"):  # event time: not happening = later than the end of the run
+            q05, med, q95 = np.quantile(np.where(np.isnan(v), np.inf, v), [0.05, 0.5, 0.95], method="lower")
+        else:
+            q05, med, q95 = (np.quantile(fin, [0.05, 0.5, 0.95]) if fin.size else (np.nan,) * 3)
         row = Row(col, describe(col)[0], int(fin.size), int(v.size), float(med), float(q05), float(q95),
                   targets.get(col))
         rows.append((row, row.p_in_range(v) if row.target else None))
@@ -88,7 +96,7 @@ def format_table(rows, title: str = "") -> str:
     for row, p in rows:
         interval = f"{_fmt(row.q05)} – {_fmt(row.q95)}"
         if row.n_defined < row.n:
-            interval += f" [{row.n_defined / row.n:.0%} def.]"
+            interval += f" [{row.n_defined / row.n:.0%} happen]"
         rec, pr = "", ""
         if row.target is not None:
             t = row.target
@@ -102,6 +110,7 @@ def format_table(rows, title: str = "") -> str:
         lines.append("Sources of the record:")
         lines += [f"  [{i}] {s}" for i, s in enumerate(notes, 1)]
     lines.append("")
-    lines.append("[x% def.] = share of worlds where the outcome happened at all (statistics over those worlds).")
+    lines.append("[x% happen] = share of worlds where the event happened within the run; "
+                 "\"> end\" = later than the end of the run (it did not happen).")
     lines.append("P(record) = share of all simulated worlds whose value lies in the record's range.")
     return "\n".join(lines)
