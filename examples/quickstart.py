@@ -26,6 +26,7 @@ from nomonhan_sim.summary import format_table, summarise  # noqa: E402
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "khalkhin_gol_1939_august.toml"
 COLOURS = {"soviet": "#CC3311", "japanese": "#0077BB"}  # Paul Tol's colour-blind-safe "vibrant"
+LABELS = {"soviet": "Soviet–Mongolian", "japanese": "Japanese and Manchukuo"}
 
 
 def main(argv=None) -> Path:
@@ -53,13 +54,14 @@ def main(argv=None) -> Path:
         if t is not None:
             lo, hi = t.low, t.high if t.high > t.low else t.low * 1.002
             ax.axvspan(lo, hi, color="#EE7733", alpha=0.45, label=f"historical {t.low:,.0f}–{t.high:,.0f}")
-        ax.set_xlabel(f"{sc.model.sides[side].name} casualties, 20–31 Aug 1939 (men)")
-        ax.set_ylabel("replicate worlds")
-        ax.set_title(f"{sc.model.sides[side].name}: killed, wounded, missing")
+        ax.set_xlabel(f"{LABELS[side]} casualties, 20–31 Aug 1939 (men)")
+        ax.set_ylabel("replicate worlds (count)")
+        ax.set_title(f"{LABELS[side]}: killed, wounded, missing")
         ax.legend(fontsize=8)
     fig.suptitle("Khalkhin Gol, August 1939: simulated casualties vs the historical record")
-    src = "; ".join(f"{k}: {targets[k].source[:90]}" for k in ("casualties.soviet", "casualties.japanese") if k in targets)
-    fig.text(0.01, -0.02, "Record: " + src, fontsize=6, wrap=True)
+    notes = ["Historical ranges: Soviet killed and wounded, August operation [KOLOM-KNIGALUB] and CDB90 battle 260;",
+             "Japanese casualties CDB90 battle 260 with its error band (full sources: scenario [[compare]] entries)."]
+    fig.text(0.01, -0.06, "\n".join(notes), fontsize=8)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "quickstart_casualties.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
