@@ -13,7 +13,9 @@ place:
 * losses from the chosen attrition law (:mod:`nomonhan_sim.attrition`):
   Lanchester family with ``k · P_opp^p · N^q``; or Dupuy daily rates
   ``base(role) · multiplier(side) · posture casualty factor · terrain casualty
-  factor · size factor(side's men in combat) · opposition factor(P/P_opp)``.
+  factor · size factor(men) · opposition factor(P/P_opp)``, where "men" is
+  the side's men at the place (``size_basis = "engagement"``, default) or in
+  combat anywhere (``"side"``).
 * losses are spread over the side's units at the place in proportion to their
   men; equipment class k loses the share ``min(1, men-loss share × m_k)`` (tanks
   and armoured cars ×6 attacking / ×3 defending, guns ×1, QJM).
@@ -59,7 +61,7 @@ def _side_sum(c: Compiled, w: World, values: np.ndarray, where: np.ndarray) -> n
 
 
 def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
-                rng: np.random.Generator | None) -> np.ndarray:
+                rng: np.random.Generator | None, size_basis: str = "engagement") -> np.ndarray:
     """Apply one combat step of ``dt`` hours in place; returns ``(R, P)`` contested mask."""
     R, U = w.R, c.U
     rows = np.arange(R)[:, None]
@@ -109,7 +111,10 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                             w.params["dupuy_attacker_rate"][:, None])
             mult = w.params.get(f"casualty_rate_multiplier.{c.side_ids[s]}",
                                 w.params["casualty_rate_multiplier"])[:, None]
-            men_in_combat = np.where(contested, own_n, 0.0).sum(axis=1, keepdims=True)
+            if size_basis == "side":
+                men_in_combat = np.where(contested, own_n, 0.0).sum(axis=1, keepdims=True)
+            else:
+                men_in_combat = own_n
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(opp_p > 0, own_p / opp_p, 1.0)
             rate = (base * mult * np.nan_to_num(cas_factor[:, s, :], nan=1.0)

@@ -150,7 +150,7 @@ class Movement:
                     w.mode[out, ui] = OUT
                     self.log.add(t0[out, ui], out, ui, "withdrawn", w.loc[out, ui])
                 go = ~done
-                halt = go & blocked[rows, ui]
+                halt = go & blocked[rows, ui] & (order.task != TASK["withdraw"])  # withdrawing units disengage
                 w.mode[rows[halt], ui] = HALTED
                 go &= ~halt
                 g = rows[go]

@@ -134,3 +134,17 @@ def test_stochastic_mean_converges_to_deterministic(law, coef):
     assert np.all(det_loss > 100)
     np.testing.assert_allclose(mean_loss, det_loss, rtol=0.01)
     assert sto.cas.std(axis=0).min() > 0  # it really is stochastic
+
+
+def test_dupuy_size_basis_engagement_punishes_small_engagements_more(pocket_dict):
+    """QJM size factor per engagement: a 600-man screen fighting alone loses faster
+    than when its size factor is taken from all Red men in combat."""
+    from nomonhan_sim.scenario import scenario_from_dict
+
+    losses = {}
+    for basis in ("engagement", "side"):
+        pocket_dict["engine"].update(stochastic=False, size_basis=basis, duration_hours=8)
+        res = run(scenario_from_dict(pocket_dict, "pocket"))
+        screen = res.compiled.unit_ids.index("red_screen")
+        losses[basis] = res.world.cas[0, screen]
+    assert losses["engagement"] > 1.5 * losses["side"] > 0

@@ -79,3 +79,13 @@ def test_attacker_halts_at_defended_place_and_fights():
     fix = c.unit_ids.index("blue_fix")
     assert w.loc[0, fix] == c.place_ids.index("centre")
     assert w.cas[0, fix] > 0 and w.cas[0, c.unit_ids.index("red_main")] > 0
+
+
+def test_withdraw_order_disengages_from_a_contested_place():
+    d = copy.deepcopy(fixture_dict("duel.toml"))  # both units start at the crossroads, in contact
+    d["orders"] = [{"unit": "blue_1", "task": "hold"},
+                   {"unit": "red_1", "task": "hold"},
+                   {"unit": "red_1", "task": "withdraw", "trigger": {"at_hour": 3.0}}]
+    d["parameters"] = {"speed_foot_kmh": {"value": 4.0, "source": "test"}}
+    res = run(scenario_from_dict(d, "duel"), log_events=True)
+    assert arrivals(res, 1) == [(pytest.approx(3.0 + 10.0 / 4.0), "red_base")]

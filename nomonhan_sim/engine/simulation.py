@@ -76,7 +76,7 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
         w.encircled = enc
         log.add_mask(now, newly, "encircled", w.loc)
 
-        combat.combat_step(c, w, now, dt, eng.attrition_law, rng)
+        combat.combat_step(c, w, now, dt, eng.attrition_law, rng, eng.size_basis)
 
         # breakpoints and pockets
         lost = 1.0 - w.pers / w.pers0

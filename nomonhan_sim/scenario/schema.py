@@ -70,6 +70,11 @@ class EngineSettings(_Model):
     combat_step_hours: float = Field(1.0, gt=0, le=24, description="Combat adjudication step, hours.")
     attrition_law: AttritionLaw = "dupuy"
     stochastic: bool = True
+    size_basis: Literal["engagement", "side"] = Field(
+        "engagement",
+        description="Men counted for the Dupuy size factor: the side's men at the contested place "
+        "(each place is one engagement) or all its men in combat anywhere.",
+    )
     ring_closed_share: float = Field(
         0.5, gt=0, le=1,
         description="Share of the front force's personnel that must be encircled for the ring to count as closed.",
