@@ -137,12 +137,13 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
     unit_loss = np.minimum(unit_loss, w.pers)
     with np.errstate(divide="ignore", invalid="ignore"):
         men_share = np.where(w.pers > 0, unit_loss / w.pers, 0.0)
-    eq_share = np.minimum(1.0, men_share[:, :, None] * equipment_loss_multiplier(c, w, defending))
+    hit = (unit_loss > 0)[:, :, None] & (w.equip > 0)          # only units that lost men
+    eq_share = np.minimum(1.0, men_share[:, :, None] * equipment_loss_multiplier(c, w, defending))[hit]
     if rng is None:
-        eq_loss = w.equip * eq_share
+        eq_loss = w.equip[hit] * eq_share
     else:
-        eq_loss = rng.binomial(np.round(w.equip).astype(np.int64), eq_share).astype(float)
-    w.equip -= eq_loss
+        eq_loss = rng.binomial(np.round(w.equip[hit]).astype(np.int64), eq_share).astype(float)
+    w.equip[hit] -= eq_loss
     w.pers -= unit_loss
     w.cas += unit_loss
     return contested
