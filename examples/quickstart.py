@@ -21,7 +21,8 @@ import numpy as np  # noqa: E402
 
 from nomonhan_sim.experiment import run_experiment  # noqa: E402
 from nomonhan_sim.scenario import load_scenario  # noqa: E402
-from nomonhan_sim.summary import format_table, summarise  # noqa: E402
+from nomonhan_sim.record import load_record  # noqa: E402
+from nomonhan_sim.record.compare import compare_outcomes, format_comparison  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "khalkhin_gol_1939_august.toml"
@@ -39,9 +40,10 @@ def main(argv=None) -> Path:
     n = 40 if args.fast else 400
     res = run_experiment(sc, replicates=n, seed=1939, workers=1 if args.fast else None)
     df = res.outcomes
-    print(format_table(summarise(df, sc), title=f"{sc.model.scenario.name}: {n} replicates"))
+    rows = compare_outcomes(df, sc, load_record())
+    print(format_comparison(rows, title=f"{sc.model.scenario.name}: {n} replicates"))
 
-    targets = {t.outcome: t for t in sc.model.compare}
+    targets = {r.outcome: r for r in rows}
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     for ax, side in zip(axes, ("soviet", "japanese")):
         col = f"casualties.{side}"

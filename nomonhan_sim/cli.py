@@ -1,4 +1,4 @@
-"""Command line: ``python -m nomonhan_sim run|validate|narrate``.
+"""Command line: ``python -m nomonhan_sim run|validate|narrate|sources|compare``.
 
 User errors (bad scenario, bad option, unwritable folder) print one line to
 stderr and exit with status 2.
@@ -66,6 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a scenario file", description="Validate SCENARIO; print OK or one error line.")
     v.add_argument("scenario", help="scenario TOML file")
 
+    s = sub.add_parser("sources", help="source criticism of the seed documents",
+                       description="Cross-check the claims of the record and rank the seed documents by reliability.")
+    s.add_argument("--conflicts", action="store_true", help="also list every disagreement between any two sources")
+
+    cp = sub.add_parser("compare", help="compare saved results with the historical record",
+                        description="Read RESULTS_DIR (from run --out) and print the record table; optionally plot it.")
+    cp.add_argument("results", type=Path, help="results folder written by run --out")
+    cp.add_argument("--scenario", type=Path, default=None,
+                    help="scenario file (default: the one named in the manifest)")
+    cp.add_argument("--plot", type=Path, default=None, help="write a one-page figure (PNG) here")
+
     n = sub.add_parser("narrate", help="run one world and print its event log",
                        description="Run a single world (R = 1) of SCENARIO and print what happened, hour by hour.")
     n.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO})")
@@ -82,10 +93,15 @@ def _fail(msg: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .record import RecordError
     from .scenario import ScenarioError, load_scenario
     from .store import StoreError
 
     try:
+        if args.command == "sources":
+            return _sources(args)
+        if args.command == "compare":
+            return _compare(args)
         if args.command == "validate":
             sc = load_scenario(args.scenario)
             m = sc.model
@@ -101,6 +117,30 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except StoreError as exc:
         return _fail(str(exc))
+    except RecordError as exc:
+        return _fail(str(exc))
+
+
+def _record_text(df, sc, plot: Path | None = None) -> str:
+    """The comparison with the record (and optionally its one-page figure)."""
+    if not sc.model.compare:
+        return "(the scenario declares no comparison with the record)"
+    from .record import load_record
+    from .record.compare import compare_outcomes, format_comparison
+
+    rows = compare_outcomes(df, sc, load_record())
+    if plot is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plots import scenario_page
+
+        fig = scenario_page(df, rows, f"{sc.model.scenario.name}: simulated outcomes ({len(df)} worlds) "
+                                      f"against the historical record", end_day=sc.model.engine.duration_hours / 24)
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(plot, dpi=110)
+    scope = sc.model.scenario.compare_scope or "-"
+    return format_comparison(rows, title=f"Comparison with the historical record (scope: {scope})")
 
 
 def _run(sc, args) -> int:
@@ -124,11 +164,46 @@ def _run(sc, args) -> int:
                          stochastic=False if args.deterministic else None, progress=bar.update)
     bar.close()
     title = (f"{sc.model.scenario.name}: {args.replicates} replicates, seed {args.seed}, "
-             f"law {sc.model.engine.attrition_law}\nScope of the record: {sc.model.scenario.compare_scope or '-'}")
-    print(format_table(summarise(res.outcomes, sc), title=title))
+             f"law {sc.model.engine.attrition_law}")
+    print(format_table(summarise(res.outcomes), title=title))
+    print()
+    print(_record_text(res.outcomes, sc))
     if args.out is not None:
         write_results(args.out, res.outcomes, res.manifest, fmt=args.format)
         print(f"\nwrote {args.out}/ (outcomes + manifest.json)")
+    return 0
+
+
+def _sources(args) -> int:
+    from .record import load_record
+    from .record.criticism import format_reports, quantity_conflicts
+
+    record = load_record()
+    print(format_reports(record))
+    if args.conflicts:
+        print("\nEvery disagreement between two sources on one quantity:")
+        for q, a, b, k in quantity_conflicts(record):
+            print(f"  {k:13} {q}: {a.shown} {a.source.label} vs {b.shown} {b.source.label}")
+    return 0
+
+
+def _compare(args) -> int:
+    from .scenario import load_scenario
+    from .store import StoreError, read_results
+
+    df, manifest = read_results(args.results)
+    path = args.scenario or manifest.get("scenario_path")
+    if not path:
+        raise StoreError(f"{args.results}/manifest.json: no scenario_path; give --scenario")
+    sc = load_scenario(path)
+    if sc.sha256 != manifest.get("scenario_sha256"):
+        print(f"note: {path} has changed since the run (scenario hash differs); "
+              f"comparing with its current [[compare]] entries", file=sys.stderr)
+    print(f"{manifest.get('scenario')}: {len(df)} replicates, seed {manifest.get('seed')}, "
+          f"nomonhan_sim {manifest.get('version')}")
+    print(_record_text(df, sc, plot=args.plot))
+    if args.plot is not None:
+        print(f"\nwrote {args.plot}")
     return 0
 
 

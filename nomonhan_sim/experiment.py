@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -91,7 +92,7 @@ def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int =
     df = pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)
     manifest = {
         "package": "nomonhan_sim", "version": __version__,
-        "scenario": scenario.model.scenario.name, "scenario_path": scenario.path,
+        "scenario": scenario.model.scenario.name, "scenario_path": str(Path(scenario.path).resolve()) if Path(scenario.path).exists() else scenario.path,
         "scenario_sha256": scenario.sha256, "seed": seed, "replicates": replicates,
         "chunk_size": chunk_size,
         "stochastic": scenario.model.engine.stochastic if stochastic is None else stochastic,

@@ -20,7 +20,7 @@ def test_run_writes_parquet_outcomes_and_manifest(tmp_path, capsys):
     assert main(["run", POCKET, "-n", "20", "--seed", "3", "--out", str(out), "--no-progress",
                  "--workers", "1", "--chunk-size", "10"]) == 0
     table = capsys.readouterr().out
-    assert "ring_closed_day" in table and "90% interval" in table and "[1] test fixture" in table
+    assert "ring_closed_day" in table and "90% interval" in table and "ring_closed_day: test fixture" in table
     df = pd.read_parquet(out / "outcomes.parquet")
     man = json.loads((out / "manifest.json").read_text())
     assert len(df) == 20 and (df["seed"] == 3).all()

@@ -234,7 +234,18 @@ def _check_references(sc: Scenario, path: str) -> None:
     from ..outcome_names import outcome_names  # local: outcome_names imports the schema
 
     known = outcome_names(sc.sides)
+    record = None
     for i, c in enumerate(sc.compare):
+        if c.claims and record is None:
+            from ..record import RecordError, load_record
+
+            try:
+                record = load_record()
+            except RecordError as exc:
+                fail(f"compare[{i}].claims", f"the historical record does not load ({exc})")
+        for j, cid in enumerate(c.claims):
+            if cid not in record:
+                fail(f"compare[{i}].claims[{j}]", f"expected a claim id of the record, found {cid!r}")
         if c.outcome not in known:
             fail(f"compare[{i}].outcome", f"expected an outcome name such as casualties.<side>, "
                  f"ring_closed_day; found {c.outcome!r}")

@@ -217,19 +217,32 @@ class Parameter(_Model):
 
 
 class CompareTarget(_Model):
-    """A historical figure an outcome is compared with."""
+    """An outcome compared with the historical record.
+
+    ``claims`` names claim ids of the record (``nomonhan_sim/record/data``); the
+    historical range is the union of their ranges (dates become days after
+    ``engine.start``) unless ``low``/``high`` state it (needed when the claims are
+    statements, e.g. who held the ground). ``value`` is the central value (default:
+    the range's midpoint). A target without claims must give low, high and source.
+    """
 
     outcome: str
-    low: float
-    high: float
+    claims: list[str] = Field(default_factory=list)
+    low: float | None = None
+    high: float | None = None
     value: float | None = None
     unit: str = ""
-    source: str
+    source: str = ""
+    note: str = ""
 
     @model_validator(mode="after")
     def _range(self) -> "CompareTarget":
-        if self.low > self.high:
+        if (self.low is None) != (self.high is None):
+            raise ValueError("expected both low and high, or neither")
+        if self.low is not None and self.low > self.high:
             raise ValueError(f"expected low <= high, found low = {_num(self.low)}, high = {_num(self.high)}")
+        if not self.claims and (self.low is None or not self.source):
+            raise ValueError("expected claims (record claim ids), or low, high and source")
         return self
 
 

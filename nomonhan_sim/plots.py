@@ -1,0 +1,88 @@
+"""Plots of simulated outcomes beside the historical record (matplotlib).
+
+Every figure: a title that says what is shown, axes labelled with units, the
+historical range drawn as a band with its sources in the legend, and a
+colour-blind-safe palette (Paul Tol's "bright").
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+
+from .outcome_names import describe
+from .record.compare import Comparison
+
+SIM = "#4477AA"      # Tol bright blue
+RECORD = "#EE6677"   # Tol bright red
+MEDIAN = "#222222"
+BAND = "#BBBBBB"
+
+UNIT_LABEL = {"men": "men", "share": "share of initial strength (0–1)",
+              "days": "days after the scenario start", "pieces": "pieces"}
+
+
+def _label(outcome: str) -> str:
+    unit, text = describe(outcome)
+    return f"{text} ({UNIT_LABEL.get(unit, unit)})"
+
+
+def plot_outcome(ax, values: np.ndarray, comp: Comparison | None = None, outcome: str = "",
+                 end_day: float | None = None) -> None:
+    """Histogram of one outcome over worlds, with the record's range as a band.
+
+    For event times, worlds where the event did not happen within the run are
+    counted in a separate bar at the right edge labelled "not by end".
+    """
+    outcome = comp.outcome if comp else outcome
+    v = np.asarray(values, float)
+    happened = v[np.isfinite(v)]
+    missing = v.size - happened.size
+    if happened.size:
+        lo, hi = np.min(happened), np.max(happened)
+        if comp is not None:
+            lo, hi = min(lo, comp.low), max(hi, comp.high)
+        pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
+        bins = np.linspace(lo - pad, hi + pad, 31)
+        ax.hist(happened, bins=bins, color=SIM, alpha=0.8, label=f"simulated ({happened.size} worlds)")
+        q05, q50, q95 = np.quantile(happened, [0.05, 0.5, 0.95])
+        ax.axvspan(q05, q95, color=BAND, alpha=0.35, zorder=0, label="simulated 90% interval")
+        ax.axvline(q50, color=MEDIAN, lw=1.5, label=f"simulated median {q50:,.3g}")
+    if missing and outcome.endswith("_day"):
+        x = end_day if end_day is not None else (np.max(happened) if happened.size else 1.0)
+        ax.bar([x], [missing], width=max(0.02 * x, 0.1), color="#CCBB44",
+               label=f"did not happen by the end ({missing} worlds)")
+    if comp is not None:
+        lo, hi = comp.low, comp.high
+        if hi - lo < 1e-9:
+            ax.axvline(lo, color=RECORD, lw=3, alpha=0.8, label=f"record {lo:,.4g}")
+        else:
+            ax.axvspan(lo, hi, color=RECORD, alpha=0.35, zorder=1, label=f"record {lo:,.4g}–{hi:,.4g}")
+        src = "; ".join(sorted({c.source.label for c in comp.claims})) or comp.sources
+        ax.plot([], [], " ", label="sources: " + "\n".join(textwrap.wrap(src, 45)))
+    ax.set_xlabel(_label(outcome))
+    ax.set_ylabel("worlds (count)")
+    ax.legend(fontsize=7, loc="best")
+
+
+def scenario_page(df, comparisons: list[Comparison], title: str, end_day: float | None = None):
+    """One-page figure: every compared outcome's distribution against the record."""
+    import matplotlib.pyplot as plt
+
+    n = max(len(comparisons), 1)
+    cols = 2 if n > 1 else 1
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 3.8 * rows), squeeze=False,
+                             constrained_layout=True)
+    for ax, comp in zip(axes.flat, comparisons):
+        plot_outcome(ax, df[comp.outcome].to_numpy(float) if comp.outcome in df else np.array([]),
+                     comp, end_day=end_day)
+        verdict = "inside" if comp.inside else "OUTSIDE"
+        ax.set_title(f"{comp.outcome}: record {verdict} the 90% interval, P(range) = {comp.p_range:.2f}",
+                     fontsize=9)
+    for ax in list(axes.flat)[len(comparisons):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontsize=11)
+    return fig

@@ -1,0 +1,209 @@
+"""The historical record as data: claims with provenance.
+
+A *claim* is one statement by one source about one *quantity*: a figure
+(number or range, with a unit), a date (or date range), or a proposition
+(``statement``: a short canonical value such as ``"Germany"`` or ``"yes"``).
+Claims on the same quantity are cross-checked by :mod:`.criticism`; the
+quantity name therefore carries the scope that makes two claims comparable
+(``soviet.casualties.killed_wounded.aug1939`` is not compared with the
+campaign total ``...campaign1939``).
+
+Claim files live in ``nomonhan_sim/record/data/*.toml`` as ``[[claims]]``
+tables and are validated on load (one-line errors, as for scenarios).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+Grade = Literal["A", "B", "C", "D", "E"]
+#: What the grades mean (the a-priori standing of the source, before cross-checks).
+GRADE_MEANING = {
+    "A": "archival or official figure, or a scholarly work citing archives",
+    "B": "scholarly secondary work, curated database, or encyclopedia entry citing sources",
+    "C": "journalism, popular history, blog or state media without citations",
+    "D": "unsourced web text of unknown authorship",
+    "E": "shown wrong on checkable facts",
+}
+GRADE_RANK = {"A": 5, "B": 4, "C": 3, "D": 2, "E": 1}
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClaimSource(_M):
+    """Where a claim comes from: a seed document with an exact quote, a research-note
+    tag (resolved to page title and address), or a dataset record."""
+
+    seed: str | None = Field(None, pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")
+    quote: str | None = None
+    tag: str | None = Field(None, pattern=r"^[A-Z0-9][A-Z0-9-]*$")
+    title: str | None = None
+    url: str | None = None
+    dataset: str | None = None
+    section: str | None = Field(None, description="Where in the research notes, e.g. 'historical_record.md §3.1'.")
+    derived: str | None = Field(None, description="Arithmetic done on sourced numbers, stated.")
+
+    @model_validator(mode="after")
+    def _one(self) -> "ClaimSource":
+        kinds = [k for k in ("seed", "tag", "dataset") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError(f"needs exactly one of seed, tag, dataset; found {', '.join(kinds) or 'none'}")
+        if self.seed and not self.quote:
+            raise ValueError("a seed source needs the exact quote")
+        if self.tag and not (self.title and self.url):
+            raise ValueError("a research-note tag needs its page title and url")
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.seed:
+            return f"seed {self.seed}"
+        if self.tag:
+            return f"[{self.tag}]"
+        return str(self.dataset)
+
+
+class Reliability(_M):
+    grade: Grade
+    reason: str = Field(min_length=3)
+
+
+class Claim(_M):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    quantity: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    kind: Literal["figure", "date", "event", "claim"]
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    date: dt.date | None = None
+    date_low: dt.date | None = None
+    date_high: dt.date | None = None
+    statement: str | None = None
+    unit: str = ""
+    scope: str = Field(min_length=3, description="Dates, forces and operation the claim covers.")
+    text: str = Field("", description="What the claim says, in a few words.")
+    source: ClaimSource
+    reliability: Reliability
+    related: list[str] = Field(default_factory=list, description="Quantities worth showing beside this one.")
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Claim":
+        if self.kind == "figure":
+            if self.value is None and (self.low is None or self.high is None):
+                raise ValueError("a figure needs value, or low and high")
+            if self.low is not None and self.high is not None and self.low > self.high:
+                raise ValueError(f"low ({self.low:g}) is greater than high ({self.high:g})")
+        elif self.kind == "date":
+            if self.date is None and (self.date_low is None or self.date_high is None):
+                raise ValueError("a date needs date, or date_low and date_high")
+            if self.date_low and self.date_high and self.date_low > self.date_high:
+                raise ValueError(f"date_low ({self.date_low}) is after date_high ({self.date_high})")
+        elif not self.statement:
+            raise ValueError(f"a {self.kind} needs statement (its canonical value)")
+        return self
+
+    # -- numeric view -----------------------------------------------------
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """(low, high) as numbers: figures as given, dates as proleptic ordinals."""
+        if self.kind == "figure":
+            lo = self.low if self.low is not None else self.value
+            hi = self.high if self.high is not None else self.value
+            return float(lo), float(hi)
+        if self.kind == "date":
+            lo = self.date_low or self.date
+            hi = self.date_high or self.date
+            return float(lo.toordinal()), float(hi.toordinal())
+        return None
+
+    @property
+    def shown(self) -> str:
+        """The claim's value as text."""
+        if self.kind == "figure":
+            lo, hi = self.interval
+            core = f"{lo:,.6g}" if lo == hi else f"{lo:,.6g}–{hi:,.6g}"
+            return f"{core} {self.unit}".strip()
+        if self.kind == "date":
+            lo = self.date_low or self.date
+            hi = self.date_high or self.date
+            return lo.isoformat() if lo == hi else f"{lo.isoformat()} – {hi.isoformat()}"
+        return str(self.statement)
+
+
+class ClaimFile(_M):
+    claims: list[Claim] = Field(min_length=1)
+
+
+class RecordError(ValueError):
+    """A problem in a claim file; ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """All claims, by id and by quantity."""
+
+    claims: tuple[Claim, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_id", {c.id: c for c in self.claims})
+
+    def get(self, claim_id: str) -> Claim:
+        return self._by_id[claim_id]
+
+    def __contains__(self, claim_id: str) -> bool:
+        return claim_id in self._by_id
+
+    def by_quantity(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = {}
+        for c in self.claims:
+            out.setdefault(c.quantity, []).append(c)
+        return out
+
+    def from_seed(self, seed: str) -> list[Claim]:
+        return [c for c in self.claims if c.source.seed == seed]
+
+    @property
+    def seeds(self) -> list[str]:
+        return sorted({c.source.seed for c in self.claims if c.source.seed})
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def load_record(directory: Path | None = None) -> Record:
+    """Load and validate every ``*.toml`` claim file in ``directory`` (default: package data)."""
+    directory = directory or DATA_DIR
+    claims: list[Claim] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise RecordError(f"{path}: invalid TOML: {exc}") from None
+        try:
+            f = ClaimFile.model_validate(data)
+        except ValidationError as exc:
+            e = exc.errors(include_url=False)[0]
+            raise RecordError(f"{path}: {_loc(e['loc'])}: {e['msg'].removeprefix('Value error, ')}") from None
+        for i, c in enumerate(f.claims):
+            if c.id in seen:
+                raise RecordError(f"{path}: claims[{i}].id: duplicate claim id {c.id!r} (also in {seen[c.id]})")
+            seen[c.id] = path.name
+            claims.append(c)
+    if not claims:
+        raise RecordError(f"{directory}: no claim files")
+    return Record(tuple(claims))
