@@ -24,8 +24,25 @@ UNIT_LABEL = {"men": "men", "share": "share of initial strength (0–1)",
               "days": "days after the scenario start", "pieces": "pieces"}
 
 
+SHORT = {
+    "ring_closed_day": "Ring around the front force closed",
+    "resistance_ended_day": "Organised resistance of the front force ended",
+    "front_force_share_lost": "Front force lost",
+    "casualties": "Casualties, {side}",
+    "casualties_in_pockets": "Men lost in destroyed pockets, {side}",
+    "disputed_zone_share": "Disputed places held by {side} at the end",
+    "personnel_start": "Initial strength, {side}",
+}
+
+
 def _label(outcome: str) -> str:
+    """Short axis label with unit, e.g. 'Casualties, soviet (men)'."""
     unit, text = describe(outcome)
+    head, _, rest = outcome.partition(".")
+    if outcome in SHORT:
+        text = SHORT[outcome]
+    elif head in SHORT:
+        text = SHORT[head].format(side=rest)
     return f"{text} ({UNIT_LABEL.get(unit, unit)})"
 
 

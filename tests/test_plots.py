@@ -1,0 +1,54 @@
+"""Plot functions run on small results and label what they show."""
+
+from __future__ import annotations
+
+import copy
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from nomonhan_sim.plots import plot_outcome, scenario_page  # noqa: E402
+from nomonhan_sim.record.claims import Record  # noqa: E402
+from nomonhan_sim.record.compare import compare_outcomes  # noqa: E402
+from nomonhan_sim.scenario import scenario_from_dict  # noqa: E402
+from conftest import fixture_dict  # noqa: E402
+
+
+def small_case():
+    d = copy.deepcopy(fixture_dict("pocket.toml"))
+    d["compare"] = [{"outcome": "casualties.red", "low": 900, "high": 1200, "source": "synthetic record"},
+                    {"outcome": "ring_closed_day", "low": 0.5, "high": 2.0, "source": "synthetic record"}]
+    sc = scenario_from_dict(d, "pocket")
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"casualties.red": rng.normal(1000, 100, 200),
+                       "ring_closed_day": np.where(rng.random(200) < 0.8, rng.uniform(0.2, 1.0, 200), np.nan)})
+    return sc, df, compare_outcomes(df, sc, Record(()))
+
+
+def test_outcome_plot_has_units_band_and_sources():
+    import matplotlib.pyplot as plt
+
+    sc, df, rows = small_case()
+    fig, ax = plt.subplots()
+    plot_outcome(ax, df["casualties.red"].to_numpy(), rows[0])
+    assert ax.get_xlabel() == "Casualties, red (men)"
+    assert ax.get_ylabel() == "worlds (count)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("record 900") for t in labels)
+    assert any("synthetic record" in t for t in labels)
+    plt.close(fig)
+
+
+def test_scenario_page_writes_an_image(tmp_path):
+    sc, df, rows = small_case()
+    fig = scenario_page(df, rows, "pocket against a synthetic record", end_day=5.0)
+    out = tmp_path / "page.png"
+    fig.savefig(out)
+    assert out.stat().st_size > 20_000
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert len(titles) == 2 and "P(range)" in titles[0]
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert any("did not happen by the end" in t for t in legend)
