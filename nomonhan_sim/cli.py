@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="scenario file (default: the one named in the manifest)")
     cp.add_argument("--plot", type=Path, default=None, help="write a one-page figure (PNG) here")
 
+    pa = sub.add_parser("params", help="print the parameter table (value, unit, claims, source)",
+                        description="Print every model parameter of SCENARIO (defaults merged) as a Markdown table.")
+    pa.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO})")
+
     n = sub.add_parser("narrate", help="run one world and print its event log",
                        description="Run a single world (R = 1) of SCENARIO and print what happened, hour by hour.")
     n.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO})")
@@ -112,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         sc = load_scenario(scenario_path)
         if args.command == "narrate":
             return _narrate(sc, args)
+        if args.command == "params":
+            from .parameters import parameter_table
+
+            print(parameter_table(sc))
+            return 0
         return _run(sc, args)
     except ScenarioError as exc:
         return _fail(str(exc))

@@ -90,7 +90,7 @@ def test_dates_become_days_after_the_scenario_start():
 def test_target_range_comes_from_cited_claims(monkeypatch):
     import nomonhan_sim.record as record_pkg
 
-    rec = Record((date_claim("c1", "1939-08-23", "1939-08-25"),))
+    rec = Record(record_pkg.load_record().claims + (date_claim("c1", "1939-08-23", "1939-08-25"),))
     monkeypatch.setattr(record_pkg, "load_record", lambda: rec)  # the loader checks claim ids against it
     d = copy.deepcopy(fixture_dict("pocket.toml"))
     d["engine"]["start"] = dt.datetime(1939, 8, 20, 5, 45)

@@ -15,6 +15,7 @@ tables and are validated on load (one-line errors, as for scenarios).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,8 +186,17 @@ def _loc(loc: tuple) -> str:
 
 
 def load_record(directory: Path | None = None) -> Record:
-    """Load and validate every ``*.toml`` claim file in ``directory`` (default: package data)."""
-    directory = directory or DATA_DIR
+    """Load and validate every ``*.toml`` claim file in ``directory`` (default: package data).
+
+    Cached per directory and file modification times, so repeated loads are free.
+    """
+    directory = Path(directory or DATA_DIR)
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.toml")))
+    return _load_record(directory, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_record(directory: Path, stamp: tuple) -> Record:
     claims: list[Claim] = []
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.toml")):

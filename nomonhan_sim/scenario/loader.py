@@ -299,6 +299,20 @@ def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> Lo
                 f"{shown}: parameters.{name}: expected a side id ({', '.join(model.sides)}), found {side!r}"
             )
     merged = {**defaults, **own}
+    cited = {name: p.claims for name, p in merged.items() if p.claims}
+    if cited:
+        from ..record import RecordError, load_record
+
+        try:
+            record = load_record()
+        except RecordError as exc:
+            raise ScenarioError(f"{shown}: parameters: the historical record does not load ({exc})") from None
+        for name, ids in sorted(cited.items()):
+            for j, cid in enumerate(ids):
+                if cid not in record:
+                    where = f"parameters.{name}" if name in own else f"default parameter {name}"
+                    raise ScenarioError(f"{shown}: {where}.claims[{j}]: expected a claim id of the record, "
+                                        f"found {cid!r}")
     canonical = json.dumps(
         {"scenario": model.model_dump(mode="json", by_alias=True),
          "parameters": {k: v.model_dump(mode="json") for k, v in sorted(merged.items())}},

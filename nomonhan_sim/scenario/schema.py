@@ -209,11 +209,16 @@ class Order(_Model):
 
 
 class Parameter(_Model):
-    """A model parameter with its source; ``value`` may be a distribution."""
+    """A model parameter with its source; ``value`` may be a distribution.
+
+    ``claims`` names the record's claim ids the value rests on (empty for
+    estimates, whose ``source`` starts with "estimate").
+    """
 
     value: Quantity
     unit: str = ""
     source: str
+    claims: list[str] = Field(default_factory=list)
 
 
 class CompareTarget(_Model):
