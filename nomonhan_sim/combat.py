@@ -8,8 +8,9 @@ place:
   ``D`` = posture strength × terrain defence factor for the side that held the
   place (the defender), 1 otherwise. Posture level is the unit's own, or the
   place's fortification for the side that built it (its initial holder),
-  whichever is higher. ``isolation`` halves an encircled unit's power every
-  ``isolation_power_halflife_hours``.
+  whichever is higher. ``isolation`` is the supply model's ammunition factor
+  (:mod:`nomonhan_sim.supply`) or, in scenarios without supply, halves an
+  encircled unit's power every ``isolation_power_halflife_hours``.
 * losses from the chosen attrition law (:mod:`nomonhan_sim.attrition`):
   Lanchester family with ``k · P_opp^p · N^q``; or Dupuy daily rates
   ``base(role) · multiplier(side) · posture casualty factor · terrain casualty
@@ -68,9 +69,10 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
     fighting = w.active & (w.mode != MOVING)
     N = _side_sum(c, w, w.pers, fighting)
     contested = (N[:, 0, :] > 0) & (N[:, 1, :] > 0)
+    in_fight = fighting & contested[rows, w.loc]
+    w.extra["in_combat"] = in_fight  # read by supply consumption
     if not contested.any():
         return contested
-    in_fight = fighting & contested[rows, w.loc]
 
     # --- combat power -----------------------------------------------------
     holder = w.control[rows, w.loc]                             # (R, U)
@@ -78,9 +80,12 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
     fort = np.where(c.initial_holder[w.loc] == c.unit_side[None, :], c.fort_level[w.loc], 0)
     level = np.maximum(w.posture, fort)
     def_mult = np.where(defending, POSTURE_STRENGTH[level] * c.terrain_defence[w.loc], 1.0)
-    iso = np.where(w.encircled,
-                   0.5 ** (np.nan_to_num(now - w.encircled_since) / w.params["isolation_power_halflife_hours"][:, None]),
-                   1.0)
+    if "firepower_factor" in w.extra:  # the supply model: encircled units simply run dry
+        iso = w.extra["firepower_factor"]
+    else:  # no supply model: a stand-in decay of encircled units' power
+        iso = np.where(w.encircled,
+                       0.5 ** (np.nan_to_num(now - w.encircled_since) / w.params["isolation_power_halflife_hours"][:, None]),
+                       1.0)
     raw = w.pers + np.einsum("ruk,rk->ru", w.equip, equipment_weights(c, w))
     power = raw * w.quality * iso * def_mult
     Pw = _side_sum(c, w, power, in_fight)

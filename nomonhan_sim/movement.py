@@ -160,8 +160,18 @@ class Movement:
         if r.size == 0:
             return
         w, c = self.w, self.c
+        fuel = w.extra.get("speed_factor")
+        if fuel is not None:  # out of fuel: stay put, the battle step retries every step
+            f = fuel[r, u]
+            keep = f > 0
+            w.mode[r[~keep], u[~keep]] = IDLE
+            r, u, nxt, t0, f = r[keep], u[keep], nxt[keep], np.asarray(t0)[keep], f[keep]
+            if r.size == 0:
+                return
         here = w.loc[r, u]
         speed = w.speed[r, u] * self.road_factor[r, c.road_class[here, nxt]] * c.terrain_mobility[nxt]
+        if fuel is not None:
+            speed = speed * f
         hours = c.km[here, nxt] / speed
         if self.stochastic:
             sigma = w.params["march_delay_sigma"][r]

@@ -58,3 +58,15 @@ def opposition_factor(ratio: np.ndarray) -> np.ndarray:
     """QJM opposition factor of a side's own/enemy power ratio, log-interpolated, clamped."""
     r = np.clip(np.asarray(ratio, dtype=float), OPP_RATIO[0], OPP_RATIO[-1])
     return np.interp(np.log(r), np.log(OPP_RATIO), OPP_FACTOR)
+
+
+#: QJM/TNDM ammunition supply effect on firepower (share of a full load -> factor)
+#: [combat_models.md §5.2, HerrTom/OPORD-QJM database/tables/ASE.csv, third-party transcription]
+AMMO_SHARE = np.array([0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0])
+AMMO_FACTOR = np.array([0.0, 0.2, 0.65, 0.8, 0.9, 0.96, 1.0])
+
+
+def ammunition_factor(share: np.ndarray) -> np.ndarray:
+    """Firepower multiplier for an ammunition stock of ``share`` of a full load (0 at empty,
+    an assumption below the table's first entry of 10 % -> 0.2)."""
+    return np.interp(np.clip(share, 0.0, 1.0), AMMO_SHARE, AMMO_FACTOR)

@@ -144,6 +144,9 @@ def test_dupuy_size_basis_engagement_punishes_small_engagements_more(pocket_dict
     losses = {}
     for basis in ("engagement", "side"):
         pocket_dict["engine"].update(stochastic=False, size_basis=basis, duration_hours=8)
+        pocket_dict["parameters"] = {  # fixed speeds: the centre and the north are both contested by hour 4
+            "speed_motor_kmh": {"value": 15.0, "source": "test"}, "speed_foot_kmh": {"value": 4.0, "source": "test"},
+            "river_crossing_hours": {"value": 1.0, "source": "test"}}
         res = run(scenario_from_dict(pocket_dict, "pocket"))
         screen = res.compiled.unit_ids.index("red_screen")
         losses[basis] = res.world.cas[0, screen]

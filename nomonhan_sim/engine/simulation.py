@@ -22,6 +22,7 @@ from ..encirclement import encircled_units, update_control
 from ..eventlog import EventLog
 from ..movement import Movement, presence
 from ..orders import holding, ready_to_plan, start_due_orders
+from ..supply import Supply
 from .clock import LateTimeout
 from .compiled import Compiled
 from .state import MOVING, OUT, World, draw_world
@@ -45,18 +46,26 @@ def run_batch(c: Compiled, R: int, seed_seq: np.random.SeedSequence,
     eng = c.scenario.model.engine
     stochastic = eng.stochastic if stochastic is None else stochastic
     input_ss, dyn_ss = seed_seq.spawn(2)
-    w = draw_world(c, R, np.random.Generator(np.random.PCG64(input_ss)))
+    w = draw_world(c, R, input_ss)
     rng = np.random.Generator(np.random.PCG64(dyn_ss))
-    env = simpy.Environment()
+    lg = c.scenario.model.logistics
+    t_start = 0.0  # hour 0 is engine.start (H-hour); a supply build-up starts earlier
+    if lg is not None and lg.buildup_start is not None:
+        t_start = -(eng.start - lg.buildup_start).total_seconds() / 3600.0
+    env = simpy.Environment(initial_time=t_start)
     log = EventLog(log_events)
     dt = eng.combat_step_hours
+    supply = Supply(env, c, w, rng, stochastic, log, t_start) if lg is not None else None
+    w.extra["supply"] = supply
     move = Movement(env, c, w, rng, stochastic, log, resolution=dt / 4.0)
-    env.process(_battle(env, c, w, move, log, dt, eng, rng if stochastic else None))
+    env.process(_battle(env, c, w, move, log, dt, eng, rng if stochastic else None, t_start))
     env.run(until=eng.duration_hours)
     return BatchResult(compiled=c, world=w, log=log, hours=eng.duration_hours)
 
 
-def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng):
+def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng, t_start: float = 0.0):
+    if t_start < 0:
+        yield env.timeout(-t_start)  # the battle begins at H-hour, after the supply build-up
     front = c.unit_front
     front_men0 = (w.pers0 * front).sum(axis=1)
     rows = np.arange(w.R)[:, None]
@@ -80,7 +89,8 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
 
         # breakpoints and pockets
         lost = 1.0 - w.pers / w.pers0
-        breaks = w.active & (((lost >= w.breakpoint) & ~holding(w))
+        cohesion = w.extra.get("cohesion_factor", 1.0)  # hunger lowers the breakpoint
+        breaks = w.active & (((lost >= w.breakpoint * cohesion) & ~holding(w))
                              | (w.pers < COMBAT_INEFFECTIVE_SHARE * w.pers0))
         w.broken |= breaks
         log.add_mask(now, breaks, "broke", w.loc)

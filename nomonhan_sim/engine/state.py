@@ -7,6 +7,7 @@ pieces, times in hours since the scenario start.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,21 +58,34 @@ class World:
         return (self.mode != OUT) & ~self.broken
 
 
-def draw_world(c: Compiled, R: int, rng: np.random.Generator) -> World:
-    """Draw every uncertain input for ``R`` worlds and set up the initial state.
+class InputDraws:
+    """Draws uncertain inputs, each from its own random stream named after it.
 
-    Draw order is fixed (parameters by name, then units in file order, fields in
-    a fixed order), so two scenarios with the same uncertain inputs get the same
-    values from the same seed: common random numbers across variants.
+    The stream of input ``name`` is ``SeedSequence(entropy, spawn_key + (hash(name),))``
+    of the batch's input seed sequence, so a value depends only on the seed and its
+    own name: adding, removing or reordering other inputs changes nothing, and two
+    scenario variants that share an input draw the same values for it (common
+    random numbers). Values of uncertain inputs are kept in ``drawn``.
     """
-    sc = c.scenario
-    params: dict[str, np.ndarray] = {}
-    drawn: dict[str, np.ndarray] = {}
-    for name in sorted(sc.parameters):
-        q = sc.parameters[name].value
-        params[name] = qty.draw(q, rng, R)
+
+    def __init__(self, ss: np.random.SeedSequence, R: int):
+        self.ss, self.R = ss, R
+        self.drawn: dict[str, np.ndarray] = {}
+
+    def __call__(self, name: str, q) -> np.ndarray:
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "little")
+        child = np.random.SeedSequence(self.ss.entropy, spawn_key=tuple(self.ss.spawn_key) + (key,))
+        v = qty.draw(q, np.random.Generator(np.random.PCG64(child)), self.R)
         if qty.is_uncertain(q):
-            drawn[f"param:{name}"] = params[name]
+            self.drawn[name] = v
+        return v
+
+
+def draw_world(c: Compiled, R: int, ss: np.random.SeedSequence) -> World:
+    """Draw every uncertain input for ``R`` worlds and set up the initial state."""
+    sc = c.scenario
+    draw = InputDraws(ss, R)
+    params = {name: draw(f"param:{name}", sc.parameters[name].value) for name in sorted(sc.parameters)}
 
     U, K = c.U, c.K
     pers0 = np.empty((R, U))
@@ -79,18 +93,15 @@ def draw_world(c: Compiled, R: int, rng: np.random.Generator) -> World:
     quality = np.empty((R, U))
     bp = np.empty((R, U))
     for i, u in enumerate(sc.model.units):
-        for col, q, target in (("personnel", u.personnel, pers0[:, i]),
-                               ("quality", u.quality, quality[:, i]),
-                               ("breakpoint", u.breakpoint, bp[:, i])):
-            target[:] = qty.draw(q, rng, R)
-            if qty.is_uncertain(q):
-                drawn[f"unit:{u.id}.{col}"] = target.copy()
+        pers0[:, i] = draw(f"unit:{u.id}.personnel", u.personnel)
+        quality[:, i] = draw(f"unit:{u.id}.quality", u.quality)
+        bp[:, i] = draw(f"unit:{u.id}.breakpoint", u.breakpoint)
         for k, cls in enumerate(c.equipment_classes):
             if cls in u.equipment:
-                q = u.equipment[cls]
-                equip0[:, i, k] = np.round(qty.draw(q, rng, R))
-                if qty.is_uncertain(q):
-                    drawn[f"unit:{u.id}.{cls}"] = equip0[:, i, k].copy()
+                equip0[:, i, k] = np.round(draw(f"unit:{u.id}.{cls}", u.equipment[cls]))
+                if f"unit:{u.id}.{cls}" in draw.drawn:
+                    draw.drawn[f"unit:{u.id}.{cls}"] = equip0[:, i, k].copy()
+    drawn = draw.drawn
     pers0 = np.round(pers0)  # whole men
     for i, u in enumerate(sc.model.units):
         if f"unit:{u.id}.personnel" in drawn:
@@ -115,4 +126,5 @@ def draw_world(c: Compiled, R: int, rng: np.random.Generator) -> World:
         order_idx=np.full((R, U), -1), task=np.full((R, U), -1), order_done=np.ones((R, U), bool),
         path_pos=np.zeros((R, U), int), visited=visited, control=control,
         ring_closed_t=np.full(R, np.nan), resistance_end_t=np.full(R, np.nan),
+        extra={"draw": draw},
     )

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .logistics import Logistics
 from .quantity import Distribution, Quantity, _num
 
 Terrain = Literal[
@@ -261,3 +262,4 @@ class Scenario(_Model):
     orders: list[Order] = Field(default_factory=list)
     parameters: dict[str, Parameter | dict[str, Parameter]] = Field(default_factory=dict)
     compare: list[CompareTarget] = Field(default_factory=list)
+    logistics: Logistics | None = None

@@ -1,0 +1,391 @@
+"""Supply: truck columns from railheads to depots, issue to units, consumption, shortage.
+
+Tons (t) throughout; hours for times; consumption given in t per 1,000 men per
+day. All state is batched over the R worlds:
+
+* ``depot`` stock ``(R, D, 4)`` for the classes ammunition, fuel, food_water, other;
+* each fleet's columns ``(R, C)``: trucks running, trucks under repair, cargo ``(R, C, 4)``;
+* each unit's stock ``(R, U, 4)`` and its capacity (its basic load).
+
+Processes: one per fleet (the column cycle: load → drive loaded → unload →
+drive back, per-world times through :class:`WorldClock`), and one hourly
+``logistics`` process (consumption by activity, issue from the nearest depot the
+unit can reach through places the enemy does not hold, interdiction, the stock
+timeline). Accounting per world: loaded = delivered + in transit + lost.
+
+Effects (read by combat, movement and breakpoints): firepower × the QJM
+ammunition-supply factor of the unit's ammunition stock share; motorised speed
+falls linearly from 1 at ``fuel_slow_share`` of a full load to 0 at
+``fuel_halt_share``; every day without food and water lowers the unit's
+breakpoint by ``hunger_breakpoint_loss_per_day`` (relative, at most halving it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from .engine.clock import WorldClock
+from .engine.compiled import Compiled
+from .engine.state import MOVING, OUT, World
+from .eventlog import EventLog
+from .network import reachable
+from .qjm_tables import ammunition_factor
+from .scenario import quantity as qty
+from .scenario.logistics import SUPPLY_CLASSES
+
+AMMO, FUEL, FOOD, OTHER = range(4)
+LOADING, OUTBOUND, UNLOADING, RETURNING, WAITING = range(5)
+MOTORISED = {"tank", "motor_rifle", "motor_armoured", "reconnaissance"}
+SHORT_SHARE = 0.2  # "short" of a class: below 20 % of the basic load (QJM firepower factor <= 0.65)
+TIMELINE_STEP = 6.0  # hours between stock-timeline samples
+
+
+@dataclass
+class FleetState:
+    name: str
+    side: int
+    origin: int          # depot index
+    dest: int
+    via: np.ndarray      # place indices the road passes
+    km: np.ndarray       # (R,)
+    tanker_share: np.ndarray
+    payload: np.ndarray
+    v_loaded: np.ndarray
+    v_empty: np.ndarray
+    load_h: np.ndarray
+    unload_h: np.ndarray
+    breakdown: np.ndarray
+    repair_h: np.ndarray
+    mix: np.ndarray      # (4,) shares of cargo trucks' loads
+    trucks: np.ndarray   # (R, C) running
+    broken: np.ndarray   # (R, C) under repair
+    cargo: np.ndarray    # (R, C, 4)
+    phase: np.ndarray    # (R, C)
+    last_visit: np.ndarray  # (R, C) hour last at the railhead
+    cut_until: np.ndarray   # (R,) road impassable until this hour
+    clock: WorldClock | None = None
+
+
+class Supply:
+    """Batched logistics for one run; attach with ``Supply(env, c, w, rng, ...)``."""
+
+    def __init__(self, env: simpy.Environment, c: Compiled, w: World, rng: np.random.Generator,
+                 stochastic: bool, log: EventLog, t_start: float):
+        lg = c.scenario.model.logistics
+        self.env, self.c, self.w, self.rng, self.stochastic, self.log = env, c, w, rng, stochastic, log
+        R, U, D = w.R, c.U, len(lg.depots)
+        self.R, self.D = R, D
+        draw = w.extra["draw"]  # named input streams (common random numbers across variants)
+        side_idx = {s: i for i, s in enumerate(c.side_ids)}
+        place_idx = {p: i for i, p in enumerate(c.place_ids)}
+        self.depot_ids = tuple(d.id for d in lg.depots)
+        self.depot_side = np.array([side_idx[d.side] for d in lg.depots])
+        self.depot_place = np.array([place_idx[d.place] for d in lg.depots])
+        self.railhead = np.array([d.kind == "railhead" for d in lg.depots])
+        self.stock = np.zeros((R, D, 4))
+        for i, d in enumerate(lg.depots):
+            for k, cls in enumerate(SUPPLY_CLASSES):
+                if cls in d.stock:
+                    self.stock[:, i, k] = draw(f"depot:{d.id}.{cls}", d.stock[cls])
+        self.issue_per_h = np.stack([
+            draw(f"depot:{d.id}.issue_tons_per_day", d.issue_tons_per_day) / 24.0
+            if d.issue_tons_per_day is not None else np.full(R, np.inf)
+            for d in lg.depots], axis=1)
+
+        # consumption rates, t per man per hour, by activity: (3, U, 4)
+        self.rate = np.zeros((3, U, 4))
+        basic_days = np.zeros((R, U))
+        rows = {t: row for row in lg.consumption for t in row.unit_types}
+        row_no = {id(row): i for i, row in enumerate(lg.consumption)}
+        for ui, u in enumerate(c.scenario.model.units):
+            row = rows.get(u.type, rows.get("*"))
+            for a, table in enumerate((row.combat, row.moving, row.idle)):
+                for k, cls in enumerate(SUPPLY_CLASSES):
+                    if cls in table:
+                        self.rate[a, ui, k] = qty.nominal(table[cls]) / 1000.0 / 24.0
+            basic_days[:, ui] = draw(f"consumption[{row_no[id(row)]}].basic_load_days", row.basic_load_days)
+        self.motorised = np.array([u.type in MOTORISED for u in c.scenario.model.units])
+        self.capacity = self.rate[0][None, :, :] * 24.0 * basic_days[:, :, None] * w.pers0[:, :, None]
+        start_days = draw("logistics.unit_stock_days", lg.unit_stock_days)
+        self.ustock = np.minimum(self.capacity, self.rate[0][None] * 24.0 * start_days[:, None, None] * w.pers0[:, :, None])
+
+        self.loaded = np.zeros((R, 4))
+        self.delivered = np.zeros((R, c.S, 4))
+        self.lost = np.zeros((R, 4))
+        self.destroyed = np.zeros((R, 4))
+        self.issued = np.zeros((R, c.S, 4))
+        self.short_hours = np.zeros((R, U, 2))     # ammunition, fuel
+        self.hungry_hours = np.zeros((R, U))
+        self.stock_at_h = np.full((R, c.S), np.nan)
+        self.timeline_t: list[float] = []
+        self.timeline: list[np.ndarray] = []        # each (R, S) tons in depots + units
+
+        self.fleets = [self._fleet(f, side_idx, place_idx, draw, t_start) for f in lg.fleets]
+        fleet_idx = {f.name: i for i, f in enumerate(self.fleets)}
+        self.interdictions = []
+        for x in lg.interdictions:
+            self.interdictions.append(dict(kind=x.kind, at=x.at_hour, per_day=x.per_day,
+                                           depot=self.depot_ids.index(x.depot) if x.depot else -1,
+                                           fleet=fleet_idx.get(x.fleet, -1),
+                                           share=draw(f"interdiction[{len(self.interdictions)}].share", x.share),
+                                           hours=draw(f"interdiction[{len(self.interdictions)}].hours", x.hours),
+                                           done=False))
+        self._effects()
+        for f in self.fleets:
+            env.process(self._run_fleet(f))
+        env.process(self._run_logistics(t_start))
+
+    # -- set-up -----------------------------------------------------------------
+    def _fleet(self, f, side_idx, place_idx, draw, t_start) -> FleetState:
+        R, C = self.R, f.columns
+
+        def fd(field):
+            return draw(f"fleet:{f.name}.{field}", getattr(f, field))
+
+        trucks = fd("trucks")
+        per_col = np.repeat((trucks / C)[:, None], C, axis=1)
+        if self.stochastic:  # whole trucks: spread the remainder over the first columns
+            per_col = np.floor(per_col)
+            rest = np.round(trucks - per_col.sum(axis=1)).astype(int)
+            per_col += np.arange(C)[None, :] < rest[:, None]
+        fs = FleetState(
+            name=f.name, side=side_idx[f.side], origin=self.depot_ids.index(f.origin),
+            dest=self.depot_ids.index(f.destination), via=np.array([place_idx[p] for p in f.via], int),
+            km=fd("km"), tanker_share=fd("tanker_share"), payload=fd("payload_tons"),
+            v_loaded=fd("speed_loaded_kmh"), v_empty=fd("speed_empty_kmh"),
+            load_h=fd("load_hours"), unload_h=fd("unload_hours"),
+            breakdown=fd("breakdown_per_1000km"), repair_h=fd("repair_days") * 24.0,
+            mix=np.array([f.cargo_mix.get(k, 0.0) for k in SUPPLY_CLASSES]),
+            trucks=per_col, broken=np.zeros((R, C)), cargo=np.zeros((R, C, 4)),
+            phase=np.full((R, C), LOADING), last_visit=np.full((R, C), t_start), cut_until=np.full(R, -np.inf),
+        )
+        fs.clock = WorldClock(self.env, (R, C), resolution=0.25)
+        cycle = 2 * fs.km / fs.v_loaded + fs.load_h + fs.unload_h  # stagger columns over one cycle
+        offsets = (np.arange(C)[None, :] / C) * cycle[:, None]
+        fs.clock.schedule(np.ones((R, C), bool), t_start + offsets + fs.load_h[:, None])
+        return fs
+
+    # -- helpers ------------------------------------------------------------------
+    def _leg_hours(self, f: FleetState, speed: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        h = np.broadcast_to((f.km / speed)[:, None], mask.shape).copy()
+        if self.stochastic:
+            h *= np.exp(self.rng.normal(0.0, 1.0, mask.shape) * self.w.params["march_delay_sigma"][:, None])
+        return h
+
+    def _break(self, f: FleetState, mask: np.ndarray) -> np.ndarray:
+        """Trucks lost to breakdown on one leg (only where ``mask``); returns (R, C) counts."""
+        p = -np.expm1(-f.breakdown * f.km / 1000.0)[:, None] * np.ones_like(f.trucks)
+        n = np.where(mask, f.trucks, 0.0)
+        if self.stochastic:
+            out = self.rng.binomial(n.astype(np.int64), p).astype(float)
+        else:
+            out = n * p
+        return out
+
+    def road_open(self, f: FleetState, now: float) -> np.ndarray:
+        """(R,) the road is passable: not cut, and no place on it held by the enemy."""
+        ok = f.cut_until <= now
+        if f.via.size:
+            ctrl = self.w.control[:, f.via]
+            ok &= ((ctrl == f.side) | (ctrl < 0)).all(axis=1)
+        return ok
+
+    # -- the column cycle -------------------------------------------------------------
+    def _run_fleet(self, f: FleetState):
+        env = self.env
+        while True:
+            due, times = yield from f.clock.next_due()
+            now = env.now
+            t = np.where(due, times, now)
+            # loading done (or waiting for the road): load and set off if the road is open
+            m = due & ((f.phase == LOADING) | (f.phase == WAITING))
+            if m.any():
+                fresh = m & (f.phase == LOADING)
+                if fresh.any():
+                    tank = np.round(f.trucks * f.tanker_share[:, None]) if self.stochastic else f.trucks * f.tanker_share[:, None]
+                    cargo_trucks = f.trucks - tank
+                    load = np.zeros_like(f.cargo)
+                    load[..., FUEL] = tank * f.payload[:, None]
+                    load += (cargo_trucks * f.payload[:, None])[..., None] * f.mix[None, None, :]
+                    load = np.where(fresh[..., None], load, 0.0)
+                    f.cargo += load
+                    self.loaded += load.sum(axis=1)
+                open_ = self.road_open(f, now)[:, None] & m
+                go = open_
+                wait = m & ~open_
+                f.phase[wait] = WAITING
+                f.clock.schedule(wait, np.where(wait, now + 6.0, np.inf))
+                f.phase[go] = OUTBOUND
+                f.clock.schedule(go, t + self._leg_hours(f, f.v_loaded, go))
+            # arrived at the depot: breakdowns on the way lose their loads; unload
+            m = due & (f.phase == OUTBOUND)
+            if m.any():
+                broke = self._break(f, m)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    share = np.where(f.trucks > 0, broke / f.trucks, 0.0)
+                lost = f.cargo * share[..., None]
+                f.cargo -= lost
+                self.lost += lost.sum(axis=1)
+                f.trucks -= broke
+                f.broken += broke
+                f.phase[m] = UNLOADING
+                f.clock.schedule(m, t + np.broadcast_to(f.unload_h[:, None], m.shape))
+            # unloaded: the cargo lands in the depot (unless the enemy holds it)
+            m = due & (f.phase == UNLOADING)
+            if m.any():
+                cargo = np.where(m[..., None], f.cargo, 0.0).sum(axis=1)          # (R, 4)
+                place = self.depot_place[f.dest]
+                held = (self.w.control[:, place] != f.side) & (self.w.control[:, place] >= 0)
+                self.stock[:, f.dest, :] += np.where(held[:, None], 0.0, cargo)
+                self.delivered[:, f.side, :] += np.where(held[:, None], 0.0, cargo)
+                self.lost += np.where(held[:, None], cargo, 0.0)
+                f.cargo[m] = 0.0
+                f.phase[m] = RETURNING
+                f.clock.schedule(m, t + self._leg_hours(f, f.v_empty, m))
+            # back at the railhead: breakdowns on the way back; repaired trucks rejoin; load
+            m = due & (f.phase == RETURNING)
+            if m.any():
+                broke = self._break(f, m)
+                f.trucks -= broke
+                f.broken += broke
+                elapsed = np.where(m, t - f.last_visit, 0.0)
+                p = -np.expm1(-elapsed / f.repair_h[:, None])
+                back = self.rng.binomial(f.broken.astype(np.int64), p).astype(float) if self.stochastic else f.broken * p
+                back = np.where(m, back, 0.0)
+                f.broken -= back
+                f.trucks += back
+                f.last_visit = np.where(m, t, f.last_visit)
+                f.phase[m] = LOADING
+                f.clock.schedule(m, t + np.broadcast_to(f.load_h[:, None], m.shape))
+
+    # -- hourly: consumption, issue, interdiction, timeline ------------------------------
+    def _run_logistics(self, t_start: float):
+        env, dt = self.env, 1.0
+        next_sample = t_start
+        while True:
+            now = env.now
+            self._interdict(now, dt)
+            self._consume(dt)
+            self._issue(dt)
+            self._effects()
+            if self.stock_at_h[0, 0] != self.stock_at_h[0, 0] and now >= 0:
+                self.stock_at_h = self.side_stock()
+            if now >= next_sample:
+                self.timeline_t.append(now)
+                self.timeline.append(self.side_stock())
+                next_sample += TIMELINE_STEP
+            yield env.timeout(dt)
+
+    def side_stock(self) -> np.ndarray:
+        """(R, S) tons held by each side in depots (not railheads) and units."""
+        c, w = self.c, self.w
+        out = np.zeros((self.R, c.S))
+        for s in range(c.S):
+            dep = (self.depot_side == s) & ~self.railhead
+            out[:, s] = self.stock[:, dep, :].sum(axis=(1, 2))
+            mine = (c.unit_side == s)[None, :] & (w.mode != OUT)
+            out[:, s] += (self.ustock * mine[..., None]).sum(axis=(1, 2))
+        return out
+
+    def _activity(self) -> np.ndarray:
+        """(R, U) activity index: 0 combat, 1 moving, 2 idle."""
+        w = self.w
+        in_combat = w.extra.get("in_combat", np.zeros_like(w.broken))
+        return np.where(in_combat, 0, np.where(w.mode == MOVING, 1, 2))
+
+    def _consume(self, dt: float) -> None:
+        w = self.w
+        act = self._activity()
+        rate = np.take_along_axis(self.rate.transpose(1, 0, 2)[None], act[:, :, None, None], axis=2)[:, :, 0, :]
+        need = rate * w.pers[:, :, None] * dt * ((w.mode != OUT)[:, :, None])
+        self.ustock = np.maximum(self.ustock - need, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(self.capacity > 0, self.ustock / self.capacity, 1.0)
+        alive = (w.mode != OUT)
+        self.short_hours[:, :, 0] += dt * (alive & (share[:, :, AMMO] < SHORT_SHARE))
+        self.short_hours[:, :, 1] += dt * (alive & self.motorised[None, :] & (share[:, :, FUEL] < SHORT_SHARE))
+        hungry = alive & (self.capacity[:, :, FOOD] > 0) & (self.ustock[:, :, FOOD] <= 1e-9)
+        self.hungry_hours = np.where(hungry, self.hungry_hours + dt, np.maximum(self.hungry_hours - dt, 0.0))
+
+    def _issue(self, dt: float) -> None:
+        """Units draw up to their basic load from the nearest depot they can reach."""
+        c, w = self.c, self.w
+        demand = np.maximum(self.capacity - self.ustock, 0.0) * (w.mode != OUT)[:, :, None]
+        rows = np.arange(self.R)[:, None]
+        for s in range(c.S):
+            passable = (w.control == s) | (w.control < 0)
+            mine = c.unit_side == s
+            best = np.full((self.R, c.U), -1)
+            best_km = np.full((self.R, c.U), np.inf)
+            for d in np.nonzero((self.depot_side == s) & ~self.railhead)[0]:
+                src = np.zeros(c.P, bool)
+                src[self.depot_place[d]] = True
+                reach = reachable(c.adj, src, passable | src[None, :])
+                ok = reach[rows, w.loc] & mine[None, :]
+                km = self._km_to(self.depot_place[d])[w.loc]
+                better = ok & (km < best_km)
+                best = np.where(better, d, best)
+                best_km = np.where(better, km, best_km)
+            for d in np.unique(best[best >= 0]):
+                take = (best == d)[:, :, None] * demand                       # (R, U, 4)
+                want = take.sum(axis=1)                                       # (R, 4)
+                cap = self.issue_per_h[:, d][:, None] * dt
+                avail = np.minimum(self.stock[:, d, :], np.where(np.isfinite(cap), cap * self._class_share(want), np.inf))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    frac = np.where(want > 0, np.minimum(1.0, avail / want), 0.0)
+                got = take * frac[:, None, :]
+                self.ustock += got
+                issued = got.sum(axis=1)
+                self.stock[:, d, :] -= issued
+                self.issued[:, s, :] += issued
+
+    @staticmethod
+    def _class_share(want: np.ndarray) -> np.ndarray:
+        tot = want.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(tot > 0, want / tot, 0.0)
+
+    def _km_to(self, place: int) -> np.ndarray:
+        if not hasattr(self, "_dist"):
+            from .network import all_pairs_next_hop
+            self._dist, _ = all_pairs_next_hop(self.c.km)
+        return self._dist[:, place]
+
+    def _interdict(self, now: float, dt: float) -> None:
+        for x in self.interdictions:
+            if x["at"] is not None:
+                if x["done"] or now + 1e-9 < x["at"]:
+                    continue
+                x["done"] = True
+                hit = np.ones(self.R, bool)
+            else:
+                lam = x["per_day"] * dt / 24.0
+                hit = (self.rng.random(self.R) < -np.expm1(-lam)) if self.stochastic else np.zeros(self.R, bool)
+            if not hit.any():
+                continue
+            if x["kind"] == "destroy_stock":
+                gone = self.stock[:, x["depot"], :] * (x["share"] * hit)[:, None]
+                self.stock[:, x["depot"], :] -= gone
+                self.destroyed += gone
+            else:
+                f = self.fleets[x["fleet"]]
+                f.cut_until = np.where(hit, np.maximum(f.cut_until, now + x["hours"]), f.cut_until)
+
+    # -- effects read by the rest of the engine --------------------------------------------
+    def _effects(self) -> None:
+        w, p = self.w, self.w.params
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(self.capacity > 0, self.ustock / self.capacity, 1.0)
+        w.extra["firepower_factor"] = ammunition_factor(share[:, :, AMMO])
+        slow, halt = p["fuel_slow_share"][:, None], p["fuel_halt_share"][:, None]
+        fuel = np.clip((share[:, :, FUEL] - halt) / np.maximum(slow - halt, 1e-9), 0.0, 1.0)
+        w.extra["speed_factor"] = np.where(self.motorised[None, :], fuel, 1.0)
+        days = self.hungry_hours / 24.0
+        w.extra["cohesion_factor"] = np.maximum(0.5, 1.0 - days * p["hunger_breakpoint_loss_per_day"][:, None])
+
+    def in_transit(self) -> np.ndarray:
+        """(R, 4) tons on trucks now."""
+        return sum((f.cargo.sum(axis=1) for f in self.fleets), np.zeros((self.R, 4)))
