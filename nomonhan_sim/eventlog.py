@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 KINDS = ("order", "arrived", "broke", "encircled", "destroyed", "withdrawn",
-         "captured", "ring_closed", "resistance_ended", "halted")
+         "captured", "ring_closed", "resistance_ended", "halted", "delivered")
 
 
 class EventLog:

@@ -13,6 +13,7 @@ _VERB = {
     "ring_closed": "the ring around the front force has closed",
     "resistance_ended": "organised resistance of the front force has ended",
     "halted": "halts at {place}",
+    "delivered": "a truck column of {detail} unloads at {place}",
 }
 
 

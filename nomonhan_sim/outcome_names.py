@@ -22,7 +22,10 @@ SIDE_OUTCOMES = {
     "casualties_in_pockets": ("men", "Personnel lost when encircled units were destroyed"),
     "disputed_zone_share": ("share", "Share of disputed-zone places the side holds at the end"),
     "personnel_start": ("men", "Initial personnel (drawn)"),
+    "supply_delivered": ("t", "Tons trucks delivered to the side's depots (build-up and battle)"),
+    "stock_at_h_hour": ("t", "Tons held in depots and by units at H-hour"),
 }
+SUPPLY_SHORT = ("ammunition", "fuel")
 
 
 def outcome_names(sides: Iterable[str]) -> set[str]:
@@ -30,6 +33,7 @@ def outcome_names(sides: Iterable[str]) -> set[str]:
     for s in sides:
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
         names |= {f"equipment_lost.{s}.{k}" for k in EQUIPMENT_CLASSES}
+        names |= {f"short_unit_hours.{s}.{k}" for k in SUPPLY_SHORT}
     return names
 
 
@@ -38,6 +42,9 @@ def describe(name: str) -> tuple[str, str]:
     if name in GLOBAL_OUTCOMES:
         return GLOBAL_OUTCOMES[name]
     head, _, rest = name.partition(".")
+    if head == "short_unit_hours":
+        side, _, cls = rest.partition(".")
+        return "unit-hours", f"Unit-hours {side} units spent short of {cls} (below 20 % of a basic load)"
     if head == "equipment_lost":
         side, _, cls = rest.partition(".")
         return "pieces", f"{cls.replace('_', ' ')} lost by {side}"

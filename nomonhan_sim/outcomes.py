@@ -34,6 +34,17 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
         out["front_force_share_lost"] = lost[:, front].sum(axis=1) / w.pers0[:, front].sum(axis=1)
     out["ring_closed_day"] = w.ring_closed_t / 24.0
     out["resistance_ended_day"] = w.resistance_end_t / 24.0
+    sup = w.extra.get("supply")
+    if sup is not None:
+        for s, sid in enumerate(c.side_ids):
+            mine = c.unit_side == s
+            out[f"supply_delivered.{sid}"] = sup.delivered[:, s, :].sum(axis=1)
+            out[f"stock_at_h_hour.{sid}"] = sup.stock_at_h[:, s]
+            out[f"short_unit_hours.{sid}.ammunition"] = sup.short_hours[:, mine, 0].sum(axis=1)
+            out[f"short_unit_hours.{sid}.fuel"] = sup.short_hours[:, mine, 1].sum(axis=1)
+        for i, uid in enumerate(c.unit_ids):
+            out[f"short_hours:{uid}.ammunition"] = sup.short_hours[:, i, 0]
+            out[f"short_hours:{uid}.fuel"] = sup.short_hours[:, i, 1]
     return out
 
 

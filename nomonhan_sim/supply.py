@@ -200,10 +200,11 @@ class Supply:
             due, times = yield from f.clock.next_due()
             now = env.now
             t = np.where(due, times, now)
+            phase = f.phase.copy()  # each column takes one step per event
             # loading done (or waiting for the road): load and set off if the road is open
-            m = due & ((f.phase == LOADING) | (f.phase == WAITING))
+            m = due & ((phase == LOADING) | (phase == WAITING))
             if m.any():
-                fresh = m & (f.phase == LOADING)
+                fresh = m & (phase == LOADING)
                 if fresh.any():
                     tank = np.round(f.trucks * f.tanker_share[:, None]) if self.stochastic else f.trucks * f.tanker_share[:, None]
                     cargo_trucks = f.trucks - tank
@@ -221,7 +222,7 @@ class Supply:
                 f.phase[go] = OUTBOUND
                 f.clock.schedule(go, t + self._leg_hours(f, f.v_loaded, go))
             # arrived at the depot: breakdowns on the way lose their loads; unload
-            m = due & (f.phase == OUTBOUND)
+            m = due & (phase == OUTBOUND)
             if m.any():
                 broke = self._break(f, m)
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -234,11 +235,13 @@ class Supply:
                 f.phase[m] = UNLOADING
                 f.clock.schedule(m, t + np.broadcast_to(f.unload_h[:, None], m.shape))
             # unloaded: the cargo lands in the depot (unless the enemy holds it)
-            m = due & (f.phase == UNLOADING)
+            m = due & (phase == UNLOADING)
             if m.any():
                 cargo = np.where(m[..., None], f.cargo, 0.0).sum(axis=1)          # (R, 4)
                 place = self.depot_place[f.dest]
                 held = (self.w.control[:, place] != f.side) & (self.w.control[:, place] >= 0)
+                got = np.nonzero(m.any(axis=1) & ~held)[0]
+                self.log.add(now, got, -1, "delivered", place, f.name)
                 self.stock[:, f.dest, :] += np.where(held[:, None], 0.0, cargo)
                 self.delivered[:, f.side, :] += np.where(held[:, None], 0.0, cargo)
                 self.lost += np.where(held[:, None], cargo, 0.0)
@@ -246,7 +249,7 @@ class Supply:
                 f.phase[m] = RETURNING
                 f.clock.schedule(m, t + self._leg_hours(f, f.v_empty, m))
             # back at the railhead: breakdowns on the way back; repaired trucks rejoin; load
-            m = due & (f.phase == RETURNING)
+            m = due & (phase == RETURNING)
             if m.any():
                 broke = self._break(f, m)
                 f.trucks -= broke
@@ -333,7 +336,8 @@ class Supply:
                 take = (best == d)[:, :, None] * demand                       # (R, U, 4)
                 want = take.sum(axis=1)                                       # (R, 4)
                 cap = self.issue_per_h[:, d][:, None] * dt
-                avail = np.minimum(self.stock[:, d, :], np.where(np.isfinite(cap), cap * self._class_share(want), np.inf))
+                limit = np.where(np.isfinite(cap), np.where(np.isfinite(cap), cap, 0.0) * self._class_share(want), np.inf)
+                avail = np.minimum(self.stock[:, d, :], limit)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     frac = np.where(want > 0, np.minimum(1.0, avail / want), 0.0)
                 got = take * frac[:, None, :]

@@ -1,0 +1,141 @@
+"""Supply: conservation, convoy timing, cut roads, cut-off units, shortage effects, fleet size."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from nomonhan_sim.qjm_tables import ammunition_factor
+from nomonhan_sim.scenario import scenario_from_dict
+from nomonhan_sim.supply import AMMO, FUEL
+from conftest import fixture_dict, run
+
+
+def supply_dict(**engine):
+    d = copy.deepcopy(fixture_dict("supply.toml"))
+    d["engine"].update(engine)
+    return d
+
+
+def sim(d, R=1, seed=0, **kw):
+    return run(scenario_from_dict(d, "supply"), R=R, seed=seed, **kw)
+
+
+def test_tons_loaded_equal_delivered_plus_in_transit_plus_lost():
+    d = supply_dict(stochastic=True, duration_hours=120)
+    d["logistics"]["fleets"][0]["breakdown_per_1000km"] = 0.3   # plenty of breakdowns
+    d["logistics"]["fleets"][0]["trucks"] = 400
+    res = sim(d, R=50, seed=1)
+    sup = res.world.extra["supply"]
+    lhs = sup.loaded
+    rhs = sup.delivered.sum(axis=1) + sup.in_transit() + sup.lost
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-12, atol=1e-9)
+    assert (sup.lost.sum(axis=1) > 0).all() and (sup.delivered.sum(axis=(1, 2)) > 0).all()
+
+
+def test_first_delivery_arrives_when_the_speeds_say():
+    res = sim(supply_dict(), log_events=True)
+    times = sorted(e[0] for e in res.log.records() if e[3] == "delivered")
+    # column 0: load 2 h, 200 km at 20 km/h, unload 1 h
+    assert times[0] == pytest.approx(2 + 200 / 20 + 1)
+    # its second delivery: back empty 200 km at 25 km/h, load 2 h, out 10 h, unload 1 h
+    assert times.count(pytest.approx(13.0 + 8 + 2 + 10 + 1)) == 1
+    sup = res.world.extra["supply"]
+    per_trip = 25 * 2.0  # 100 trucks in 4 columns, 2 t each
+    assert sup.delivered.sum() == pytest.approx(per_trip * len(times))
+
+
+def test_cut_road_means_no_deliveries():
+    d = supply_dict(duration_hours=96)
+    d["logistics"]["interdictions"] = [{"kind": "cut_route", "fleet": "blue_trucks", "at_hour": 0.0,
+                                        "hours": 1000.0, "source": "test"}]
+    sup = sim(d).world.extra["supply"]
+    assert sup.delivered.sum() == 0.0
+    assert sup.loaded.sum() > 0 and sup.in_transit().sum() == pytest.approx(sup.loaded.sum())
+
+
+def test_enemy_on_the_road_means_no_deliveries():
+    d = supply_dict(duration_hours=96)
+    d["logistics"]["fleets"][0]["via"] = ["crossroads"]
+    d["places"][2]["holder"] = "red"
+    assert sim(d).world.extra["supply"].delivered.sum() == 0.0
+
+
+def test_destroy_stock_interdiction_removes_the_share():
+    d = supply_dict(duration_hours=0.5)
+    before = sim(d).world.extra["supply"].stock[0, 2].copy()   # Red depot at hour 0, after the first issue
+    d["engine"]["duration_hours"] = 1.5
+    d["logistics"]["interdictions"] = [{"kind": "destroy_stock", "depot": "red_depot", "at_hour": 1.0,
+                                        "share": 0.5, "source": "test"}]
+    sup = sim(d).world.extra["supply"]
+    # the blow falls at hour 1 before that hour's issue; between hours 0 and 1 nothing else moves
+    np.testing.assert_allclose(sup.destroyed[0], 0.5 * before, rtol=1e-9)
+
+
+def test_cut_off_unit_receives_nothing():
+    """A Blue unit beyond a Red-held place cannot reach its depot: no issue, its stock only falls."""
+    d = supply_dict(duration_hours=72)
+    d["places"][2]["holder"] = "red"                    # crossroads held by Red (nobody there)
+    d["places"][3]["holder"] = "blue"                   # Blue holds the far end
+    d["units"][1]["start"] = "crossroads"               # Red infantry stands on the road
+    d["units"].append(copy.deepcopy(d["units"][0]) | {"id": "blue_cut", "name": "Cut-off Blue", "start": "red_base"})
+    d["orders"].append({"unit": "blue_cut", "task": "hold"})
+    d["logistics"]["depots"][2]["place"] = "crossroads"
+    res = sim(d)
+    w, sup = res.world, res.world.extra["supply"]
+    cut = res.compiled.unit_ids.index("blue_cut")
+    home = res.compiled.unit_ids.index("blue_tanks")
+    assert sup.ustock[0, cut].sum() < sup.capacity[0, cut].sum() * 0.5
+    assert sup.ustock[0, home, AMMO] == pytest.approx(sup.capacity[0, home, AMMO], rel=1e-6)
+    assert w.encircled[0, cut]
+
+
+def test_ammunition_factor_follows_the_qjm_table():
+    assert ammunition_factor(np.array([1.0, 0.8, 0.5, 0.3, 0.2, 0.1, 0.0])).tolist() == \
+        pytest.approx([1.0, 0.96, 0.9, 0.8, 0.65, 0.2, 0.0])
+    assert ammunition_factor(np.array([0.15]))[0] == pytest.approx(0.425)
+
+
+def _duel_with_ammo(days):
+    d = supply_dict(duration_hours=6)
+    d["units"][1]["start"] = "blue_base"                # in contact from hour 0
+    d["logistics"]["unit_stock_days"] = days
+    d["logistics"]["depots"][1]["place"] = "rail"        # no resupply for Blue
+    return sim(d).world
+
+
+def test_low_ammunition_lowers_the_losses_a_unit_inflicts():
+    full, short = _duel_with_ammo(3.0), _duel_with_ammo(0.2)
+    red = 1
+    assert short.cas[0, red] < full.cas[0, red]
+    assert short.extra["firepower_factor"][0, 0] < 0.7 <= full.extra["firepower_factor"][0, 0]
+
+
+@pytest.mark.parametrize("share,factor", [(0.5, 1.0), (0.175, 0.5), (0.1, 0.0), (0.0, 0.0)])
+def test_fuel_shortage_slows_then_stops_motorised_units(share, factor):
+    d = supply_dict(duration_hours=40)
+    d["logistics"]["depots"][1]["place"] = "rail"        # no resupply
+    d["logistics"]["consumption"][0].update(idle={}, moving={}, combat={"fuel": 10})  # no burn, only load size
+    d["logistics"]["unit_stock_days"] = 3 * share        # basic load 3 days -> this share of a full load
+    d["orders"][0] = {"unit": "blue_tanks", "task": "move", "objective": "crossroads"}
+    d["parameters"] = {"speed_motor_kmh": {"value": 10.0, "source": "test"}}
+    res = sim(d, log_events=True)
+    assert res.world.extra["speed_factor"][0, 0] == pytest.approx(factor)
+    arr = [e[0] for e in res.log.records() if e[3] == "arrived" and e[2] == 0]
+    if factor == 0:
+        assert arr == []
+    else:
+        assert arr[0] == pytest.approx(10.0 / (10.0 * factor))
+
+
+def test_halved_fleet_delivers_less_by_h_hour_in_every_replicate():
+    d = supply_dict(stochastic=True, duration_hours=1)
+    d["logistics"]["buildup_start"] = "1939-08-10T00:00:00"
+    d["logistics"]["fleets"][0]["breakdown_per_1000km"] = 0.2
+    half = copy.deepcopy(d)
+    half["logistics"]["fleets"][0]["trucks"] = 50
+    full = sim(d, R=100, seed=4).world.extra["supply"].stock_at_h[:, 0]
+    halved = sim(half, R=100, seed=4).world.extra["supply"].stock_at_h[:, 0]
+    assert (halved < full).all()
