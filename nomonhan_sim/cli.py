@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+import numpy as np
 from pathlib import Path
 
 DEFAULT_SCENARIO = "scenarios/khalkhin_gol_1939_august.toml"
@@ -177,10 +179,34 @@ def _run(sc, args) -> int:
     print(format_table(summarise(res.outcomes), title=title))
     print()
     print(_record_text(res.outcomes, sc))
+    if sc.model.logistics is not None:
+        print()
+        print(_supply_text(res.outcomes, sc))
     if args.out is not None:
         write_results(args.out, res.outcomes, res.manifest, fmt=args.format)
         print(f"\nwrote {args.out}/ (outcomes + manifest.json)")
     return 0
+
+
+def _supply_text(df, sc) -> str:
+    """Stock at H-hour against each side's requirement."""
+    from .summary import fmt
+
+    lines = ["Supply at H-hour (depots + units):"]
+    reqs = {r.side: r for r in sc.model.logistics.requirements}
+    for side in sc.model.sides:
+        col = f"stock_at_h_hour.{side}"
+        if col not in df:
+            continue
+        v = df[col].to_numpy(float)
+        q05, q50, q95 = np.quantile(v, [0.05, 0.5, 0.95])
+        line = f"  {side}: median {fmt(q50)} t (90%: {fmt(q05)} – {fmt(q95)} t)"
+        if side in reqs:
+            r = reqs[side]
+            line += (f" against a requirement of {fmt(r.tons)} t [{r.source}]; "
+                     f"P(stock >= requirement) = {(v >= r.tons).mean():.2f}")
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _sources(args) -> int:

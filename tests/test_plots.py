@@ -52,3 +52,23 @@ def test_scenario_page_writes_an_image(tmp_path):
     assert len(titles) == 2 and "P(range)" in titles[0]
     legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert any("did not happen by the end" in t for t in legend)
+
+
+def test_supply_timeline_plot_marks_h_hour_and_requirement(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from nomonhan_sim.plots import supply_timeline
+    from conftest import run
+
+    d = copy.deepcopy(fixture_dict("supply.toml"))
+    d["logistics"]["buildup_start"] = "1939-08-15T00:00:00"
+    d["logistics"]["requirements"] = [{"side": "blue", "tons": 500, "source": "synthetic"}]
+    res = run(scenario_from_dict(d, "supply"), R=20)
+    fig, ax = plt.subplots()
+    supply_timeline(ax, res)
+    assert ax.get_ylabel() == "stock held in depots and units (t)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "H-hour" in labels and any("requirement 500 t" in t for t in labels)
+    fig.savefig(tmp_path / "supply.png")
+    assert (tmp_path / "supply.png").stat().st_size > 10_000
+    plt.close(fig)

@@ -302,6 +302,9 @@ def _check_logistics(sc: Scenario, place_ids: set[str], unit_ids: set[str], fail
     if "*" not in types and not {u.type for u in sc.units} <= types:
         missing = sorted({u.type for u in sc.units} - types)
         fail("logistics.consumption", f"no consumption row for unit types {', '.join(missing)} (add one or '*')")
+    for i, r in enumerate(lg.requirements):
+        if r.side not in sc.sides:
+            fail(f"logistics.requirements[{i}].side", f"expected a side id ({', '.join(sc.sides)}), found {r.side!r}")
     for i, x in enumerate(lg.interdictions):
         if x.depot is not None and x.depot not in depots:
             fail(f"logistics.interdictions[{i}].depot", f"expected a depot id, found {x.depot!r}")

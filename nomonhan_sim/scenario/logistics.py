@@ -114,6 +114,15 @@ class Interdiction(_Model):
         return self
 
 
+class Requirement(_Model):
+    """Tons a side needed in hand at H-hour, to set the simulated stock against."""
+
+    side: str
+    tons: float = Field(gt=0)
+    source: str
+    claims: list[str] = Field(default_factory=list)
+
+
 class Logistics(_Model):
     """Supply for both sides. ``buildup_start`` (before ``engine.start``, the H-hour)
     starts the trucks early so that the stock at H-hour is an outcome; without it the
@@ -126,4 +135,5 @@ class Logistics(_Model):
     fleets: list[Fleet] = Field(default_factory=list)
     consumption: list[Consumption] = Field(min_length=1)
     interdictions: list[Interdiction] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
     source: str = ""
