@@ -64,7 +64,7 @@ def _side_sum(c: Compiled, w: World, values: np.ndarray, where: np.ndarray) -> n
 def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                 rng: np.random.Generator | None, size_basis: str = "engagement") -> np.ndarray:
     """Apply one combat step of ``dt`` hours in place; returns ``(R, P)`` contested mask."""
-    R, U = w.R, c.U
+    R, _U = w.R, c.U
     rows = np.arange(R)[:, None]
     fighting = w.active & (w.mode != MOVING)
     N = _side_sum(c, w, w.pers, fighting)

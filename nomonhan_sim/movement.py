@@ -51,7 +51,7 @@ class Movement:
 
     # -- the process ---------------------------------------------------------
     def _run(self):
-        w, c = self.w, self.c
+        w, _c = self.w, self.c
         while True:
             due, times = yield from self.clock.next_due()
             due &= w.mode == MOVING
@@ -87,7 +87,7 @@ class Movement:
 
         ``t0`` is a scalar hour or an ``(R, U)`` array of hours.
         """
-        w, c = self.w, self.c
+        w, _c = self.w, self.c
         mask = mask & (w.mode != OUT) & (w.mode != MOVING)
         if not mask.any():
             return

@@ -19,7 +19,7 @@ _VERB = {
 
 def narrate(res: BatchResult, world: int = 0, kinds: set[str] | None = None) -> str:
     """Text of the events of ``world``, one line each: date-time, D+day, what happened."""
-    c, w = res.compiled, res.world
+    c, _w = res.compiled, res.world
     start = c.scenario.model.engine.start
     names = {i: u.name for i, u in enumerate(c.scenario.model.units)}
     places = {i: p.name for i, p in enumerate(c.scenario.model.places)}

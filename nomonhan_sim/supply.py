@@ -22,12 +22,10 @@ breakpoint by ``hunger_breakpoint_loss_per_day`` (relative, at most halving it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import simpy
 
-from .engine.clock import WorldClock
+from .convoys import make_fleet, run_fleet
 from .engine.compiled import Compiled
 from .engine.state import MOVING, OUT, World
 from .eventlog import EventLog
@@ -37,36 +35,9 @@ from .scenario import quantity as qty
 from .scenario.logistics import SUPPLY_CLASSES
 
 AMMO, FUEL, FOOD, OTHER = range(4)
-LOADING, OUTBOUND, UNLOADING, RETURNING, WAITING = range(5)
 MOTORISED = {"tank", "motor_rifle", "motor_armoured", "reconnaissance"}
 SHORT_SHARE = 0.2  # "short" of a class: below 20 % of the basic load (QJM firepower factor <= 0.65)
 TIMELINE_STEP = 6.0  # hours between stock-timeline samples
-
-
-@dataclass
-class FleetState:
-    name: str
-    side: int
-    origin: int          # depot index
-    dest: int
-    via: np.ndarray      # place indices the road passes
-    km: np.ndarray       # (R,)
-    tanker_share: np.ndarray
-    payload: np.ndarray
-    v_loaded: np.ndarray
-    v_empty: np.ndarray
-    load_h: np.ndarray
-    unload_h: np.ndarray
-    breakdown: np.ndarray
-    repair_h: np.ndarray
-    mix: np.ndarray      # (4,) shares of cargo trucks' loads
-    trucks: np.ndarray   # (R, C) running
-    broken: np.ndarray   # (R, C) under repair
-    cargo: np.ndarray    # (R, C, 4)
-    phase: np.ndarray    # (R, C)
-    last_visit: np.ndarray  # (R, C) hour last at the railhead
-    cut_until: np.ndarray   # (R,) road impassable until this hour
-    clock: WorldClock | None = None
 
 
 class Supply:
@@ -123,7 +94,7 @@ class Supply:
         self.timeline_t: list[float] = []
         self.timeline: list[np.ndarray] = []        # each (R, S) tons in depots + units
 
-        self.fleets = [self._fleet(f, side_idx, place_idx, draw, t_start) for f in lg.fleets]
+        self.fleets = [make_fleet(self, f, side_idx, place_idx, draw, t_start) for f in lg.fleets]
         fleet_idx = {f.name: i for i, f in enumerate(self.fleets)}
         self.interdictions = []
         for x in lg.interdictions:
@@ -135,134 +106,8 @@ class Supply:
                                            done=False))
         self._effects()
         for f in self.fleets:
-            env.process(self._run_fleet(f))
+            env.process(run_fleet(self, f))
         env.process(self._run_logistics(t_start))
-
-    # -- set-up -----------------------------------------------------------------
-    def _fleet(self, f, side_idx, place_idx, draw, t_start) -> FleetState:
-        R, C = self.R, f.columns
-
-        def fd(field):
-            return draw(f"fleet:{f.name}.{field}", getattr(f, field))
-
-        trucks = fd("trucks")
-        per_col = np.repeat((trucks / C)[:, None], C, axis=1)
-        if self.stochastic:  # whole trucks: spread the remainder over the first columns
-            per_col = np.floor(per_col)
-            rest = np.round(trucks - per_col.sum(axis=1)).astype(int)
-            per_col += np.arange(C)[None, :] < rest[:, None]
-        fs = FleetState(
-            name=f.name, side=side_idx[f.side], origin=self.depot_ids.index(f.origin),
-            dest=self.depot_ids.index(f.destination), via=np.array([place_idx[p] for p in f.via], int),
-            km=fd("km"), tanker_share=fd("tanker_share"), payload=fd("payload_tons"),
-            v_loaded=fd("speed_loaded_kmh"), v_empty=fd("speed_empty_kmh"),
-            load_h=fd("load_hours"), unload_h=fd("unload_hours"),
-            breakdown=fd("breakdown_per_1000km"), repair_h=fd("repair_days") * 24.0,
-            mix=np.array([f.cargo_mix.get(k, 0.0) for k in SUPPLY_CLASSES]),
-            trucks=per_col, broken=np.zeros((R, C)), cargo=np.zeros((R, C, 4)),
-            phase=np.full((R, C), LOADING), last_visit=np.full((R, C), t_start), cut_until=np.full(R, -np.inf),
-        )
-        fs.clock = WorldClock(self.env, (R, C), resolution=0.25)
-        cycle = 2 * fs.km / fs.v_loaded + fs.load_h + fs.unload_h  # stagger columns over one cycle
-        offsets = (np.arange(C)[None, :] / C) * cycle[:, None]
-        fs.clock.schedule(np.ones((R, C), bool), t_start + offsets + fs.load_h[:, None])
-        return fs
-
-    # -- helpers ------------------------------------------------------------------
-    def _leg_hours(self, f: FleetState, speed: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        h = np.broadcast_to((f.km / speed)[:, None], mask.shape).copy()
-        if self.stochastic:
-            h *= np.exp(self.rng.normal(0.0, 1.0, mask.shape) * self.w.params["march_delay_sigma"][:, None])
-        return h
-
-    def _break(self, f: FleetState, mask: np.ndarray) -> np.ndarray:
-        """Trucks lost to breakdown on one leg (only where ``mask``); returns (R, C) counts."""
-        p = -np.expm1(-f.breakdown * f.km / 1000.0)[:, None] * np.ones_like(f.trucks)
-        n = np.where(mask, f.trucks, 0.0)
-        if self.stochastic:
-            out = self.rng.binomial(n.astype(np.int64), p).astype(float)
-        else:
-            out = n * p
-        return out
-
-    def road_open(self, f: FleetState, now: float) -> np.ndarray:
-        """(R,) the road is passable: not cut, and no place on it held by the enemy."""
-        ok = f.cut_until <= now
-        if f.via.size:
-            ctrl = self.w.control[:, f.via]
-            ok &= ((ctrl == f.side) | (ctrl < 0)).all(axis=1)
-        return ok
-
-    # -- the column cycle -------------------------------------------------------------
-    def _run_fleet(self, f: FleetState):
-        env = self.env
-        while True:
-            due, times = yield from f.clock.next_due()
-            now = env.now
-            t = np.where(due, times, now)
-            phase = f.phase.copy()  # each column takes one step per event
-            # loading done (or waiting for the road): load and set off if the road is open
-            m = due & ((phase == LOADING) | (phase == WAITING))
-            if m.any():
-                fresh = m & (phase == LOADING)
-                if fresh.any():
-                    tank = np.round(f.trucks * f.tanker_share[:, None]) if self.stochastic else f.trucks * f.tanker_share[:, None]
-                    cargo_trucks = f.trucks - tank
-                    load = np.zeros_like(f.cargo)
-                    load[..., FUEL] = tank * f.payload[:, None]
-                    load += (cargo_trucks * f.payload[:, None])[..., None] * f.mix[None, None, :]
-                    load = np.where(fresh[..., None], load, 0.0)
-                    f.cargo += load
-                    self.loaded += load.sum(axis=1)
-                open_ = self.road_open(f, now)[:, None] & m
-                go = open_
-                wait = m & ~open_
-                f.phase[wait] = WAITING
-                f.clock.schedule(wait, np.where(wait, now + 6.0, np.inf))
-                f.phase[go] = OUTBOUND
-                f.clock.schedule(go, t + self._leg_hours(f, f.v_loaded, go))
-            # arrived at the depot: breakdowns on the way lose their loads; unload
-            m = due & (phase == OUTBOUND)
-            if m.any():
-                broke = self._break(f, m)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    share = np.where(f.trucks > 0, broke / f.trucks, 0.0)
-                lost = f.cargo * share[..., None]
-                f.cargo -= lost
-                self.lost += lost.sum(axis=1)
-                f.trucks -= broke
-                f.broken += broke
-                f.phase[m] = UNLOADING
-                f.clock.schedule(m, t + np.broadcast_to(f.unload_h[:, None], m.shape))
-            # unloaded: the cargo lands in the depot (unless the enemy holds it)
-            m = due & (phase == UNLOADING)
-            if m.any():
-                cargo = np.where(m[..., None], f.cargo, 0.0).sum(axis=1)          # (R, 4)
-                place = self.depot_place[f.dest]
-                held = (self.w.control[:, place] != f.side) & (self.w.control[:, place] >= 0)
-                got = np.nonzero(m.any(axis=1) & ~held)[0]
-                self.log.add(now, got, -1, "delivered", place, f.name)
-                self.stock[:, f.dest, :] += np.where(held[:, None], 0.0, cargo)
-                self.delivered[:, f.side, :] += np.where(held[:, None], 0.0, cargo)
-                self.lost += np.where(held[:, None], cargo, 0.0)
-                f.cargo[m] = 0.0
-                f.phase[m] = RETURNING
-                f.clock.schedule(m, t + self._leg_hours(f, f.v_empty, m))
-            # back at the railhead: breakdowns on the way back; repaired trucks rejoin; load
-            m = due & (phase == RETURNING)
-            if m.any():
-                broke = self._break(f, m)
-                f.trucks -= broke
-                f.broken += broke
-                elapsed = np.where(m, t - f.last_visit, 0.0)
-                p = -np.expm1(-elapsed / f.repair_h[:, None])
-                back = self.rng.binomial(f.broken.astype(np.int64), p).astype(float) if self.stochastic else f.broken * p
-                back = np.where(m, back, 0.0)
-                f.broken -= back
-                f.trucks += back
-                f.last_visit = np.where(m, t, f.last_visit)
-                f.phase[m] = LOADING
-                f.clock.schedule(m, t + np.broadcast_to(f.load_h[:, None], m.shape))
 
     # -- hourly: consumption, issue, interdiction, timeline ------------------------------
     def _run_logistics(self, t_start: float):
