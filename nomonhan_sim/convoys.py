@@ -75,7 +75,7 @@ def make_fleet(sup, f, side_idx, place_idx, draw, t_start) -> FleetState:
         trucks=per_col, broken=np.zeros((R, C)), cargo=np.zeros((R, C, 4)),
         phase=np.full((R, C), LOADING), last_visit=np.full((R, C), t_start), cut_until=np.full(R, -np.inf),
     )
-    fs.clock = WorldClock(sup.env, (R, C), resolution=0.25)
+    fs.clock = WorldClock(sup.env, (R, C), resolution=1.0)  # hour grid: trips take days
     cycle = 2 * fs.km / fs.v_loaded + fs.load_h + fs.unload_h  # stagger columns over one cycle
     offsets = (np.arange(C)[None, :] / C) * cycle[:, None]
     fs.clock.schedule(np.ones((R, C), bool), t_start + offsets + fs.load_h[:, None])
@@ -83,21 +83,22 @@ def make_fleet(sup, f, side_idx, place_idx, draw, t_start) -> FleetState:
 
 
 
-def _leg_hours(sup, f: FleetState, speed: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    h = np.broadcast_to((f.km / speed)[:, None], mask.shape).copy()
+def _leg_hours(sup, f: FleetState, speed: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Hours for one leg of the columns in worlds ``r`` (lognormal delay in stochastic mode)."""
+    h = f.km[r] / speed[r]
     if sup.stochastic:
-        h *= np.exp(sup.rng.normal(0.0, 1.0, mask.shape) * sup.w.params["march_delay_sigma"][:, None])
+        h = h * np.exp(sup.rng.normal(0.0, 1.0, r.size) * sup.w.params["march_delay_sigma"][r])
     return h
 
-def _break(sup, f: FleetState, mask: np.ndarray) -> np.ndarray:
-    """Trucks lost to breakdown on one leg (only where ``mask``); returns (R, C) counts."""
-    p = -np.expm1(-f.breakdown * f.km / 1000.0)[:, None] * np.ones_like(f.trucks)
-    n = np.where(mask, f.trucks, 0.0)
+
+def _break(sup, f: FleetState, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Trucks of columns (r, c) that break down on one leg."""
+    p = -np.expm1(-f.breakdown[r] * f.km[r] / 1000.0)
+    n = f.trucks[r, c]
     if sup.stochastic:
-        out = sup.rng.binomial(n.astype(np.int64), p).astype(float)
-    else:
-        out = n * p
-    return out
+        return sup.rng.binomial(n.astype(np.int64), p).astype(float)
+    return n * p
+
 
 def road_open(sup, f: FleetState, now: float) -> np.ndarray:
     """(R,) the road is passable: not cut, and no place on it held by the enemy."""
@@ -109,73 +110,83 @@ def road_open(sup, f: FleetState, now: float) -> np.ndarray:
 
 
 def run_fleet(sup, f: FleetState):
-    """SimPy process: every column of fleet ``f`` cycles load → out → unload → back."""
-    env = sup.env
-    while True:
-        due, times = yield from f.clock.next_due()
-        now = env.now
-        t = np.where(due, times, now)
-        phase = f.phase.copy()  # each column takes one step per event
-        # loading done (or waiting for the road): load and set off if the road is open
-        m = due & ((phase == LOADING) | (phase == WAITING))
-        if m.any():
-            fresh = m & (phase == LOADING)
-            if fresh.any():
-                tank = np.round(f.trucks * f.tanker_share[:, None]) if sup.stochastic else f.trucks * f.tanker_share[:, None]
-                cargo_trucks = f.trucks - tank
-                load = np.zeros_like(f.cargo)
-                load[..., FUEL] = tank * f.payload[:, None]
-                load += (cargo_trucks * f.payload[:, None])[..., None] * f.mix[None, None, :]
-                load = np.where(fresh[..., None], load, 0.0)
-                f.cargo += load
-                sup.loaded += load.sum(axis=1)
-            open_ = road_open(sup, f, now)[:, None] & m
-            go = open_
-            wait = m & ~open_
-            f.phase[wait] = WAITING
-            f.clock.schedule(wait, np.where(wait, now + 6.0, np.inf))
-            f.phase[go] = OUTBOUND
-            f.clock.schedule(go, t + _leg_hours(sup, f, f.v_loaded, go))
-        # arrived at the depot: breakdowns on the way lose their loads; unload
-        m = due & (phase == OUTBOUND)
-        if m.any():
-            broke = _break(sup, f, m)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                share = np.where(f.trucks > 0, broke / f.trucks, 0.0)
-            lost = f.cargo * share[..., None]
-            f.cargo -= lost
-            sup.lost += lost.sum(axis=1)
-            f.trucks -= broke
-            f.broken += broke
-            f.phase[m] = UNLOADING
-            f.clock.schedule(m, t + np.broadcast_to(f.unload_h[:, None], m.shape))
-        # unloaded: the cargo lands in the depot (unless the enemy holds it)
-        m = due & (phase == UNLOADING)
-        if m.any():
-            cargo = np.where(m[..., None], f.cargo, 0.0).sum(axis=1)          # (R, 4)
-            place = sup.depot_place[f.dest]
-            held = (sup.w.control[:, place] != f.side) & (sup.w.control[:, place] >= 0)
-            got = np.nonzero(m.any(axis=1) & ~held)[0]
-            sup.log.add(now, got, -1, "delivered", place, f.name)
-            sup.stock[:, f.dest, :] += np.where(held[:, None], 0.0, cargo)
-            sup.delivered[:, f.side, :] += np.where(held[:, None], 0.0, cargo)
-            sup.lost += np.where(held[:, None], cargo, 0.0)
-            f.cargo[m] = 0.0
-            f.phase[m] = RETURNING
-            f.clock.schedule(m, t + _leg_hours(sup, f, f.v_empty, m))
-        # back at the railhead: breakdowns on the way back; repaired trucks rejoin; load
-        m = due & (phase == RETURNING)
-        if m.any():
-            broke = _break(sup, f, m)
-            f.trucks -= broke
-            f.broken += broke
-            elapsed = np.where(m, t - f.last_visit, 0.0)
-            p = -np.expm1(-elapsed / f.repair_h[:, None])
-            back = sup.rng.binomial(f.broken.astype(np.int64), p).astype(float) if sup.stochastic else f.broken * p
-            back = np.where(m, back, 0.0)
-            f.broken -= back
-            f.trucks += back
-            f.last_visit = np.where(m, t, f.last_visit)
-            f.phase[m] = LOADING
-            f.clock.schedule(m, t + np.broadcast_to(f.load_h[:, None], m.shape))
+    """SimPy process: every column of fleet ``f`` cycles load → out → unload → back.
 
+    Each event handles only the columns due (index arrays), one step each.
+    """
+    env, clock = sup.env, f.clock
+    while True:
+        due, times = yield from clock.next_due()
+        now = env.now
+        r_all, c_all = np.nonzero(due)
+        t_all = times[r_all, c_all]
+        ph = f.phase[r_all, c_all]
+
+        # loading done (or waiting for the road): load, then set off if the road is open
+        sel = (ph == LOADING) | (ph == WAITING)
+        if sel.any():
+            r, c, t = r_all[sel], c_all[sel], t_all[sel]
+            fresh = ph[sel] == LOADING
+            if fresh.any():
+                rf, cf = r[fresh], c[fresh]
+                trucks = f.trucks[rf, cf]
+                tank = trucks * f.tanker_share[rf]
+                if sup.stochastic:
+                    tank = np.round(tank)
+                load = ((trucks - tank) * f.payload[rf])[:, None] * f.mix[None, :]
+                load[:, FUEL] += tank * f.payload[rf]
+                f.cargo[rf, cf] += load
+                np.add.at(sup.loaded, rf, load)
+            open_ = road_open(sup, f, now)[r]
+            f.phase[r[~open_], c[~open_]] = WAITING
+            clock.due[r[~open_], c[~open_]] = now + 6.0
+            go_r, go_c = r[open_], c[open_]
+            f.phase[go_r, go_c] = OUTBOUND
+            clock.due[go_r, go_c] = t[open_] + _leg_hours(sup, f, f.v_loaded, go_r)
+
+        # arrived at the depot: breakdowns on the way lose their loads; unload
+        sel = ph == OUTBOUND
+        if sel.any():
+            r, c, t = r_all[sel], c_all[sel], t_all[sel]
+            broke = _break(sup, f, r, c)
+            trucks = f.trucks[r, c]
+            share = np.divide(broke, trucks, out=np.zeros_like(broke), where=trucks > 0)
+            lost = f.cargo[r, c] * share[:, None]
+            f.cargo[r, c] -= lost
+            np.add.at(sup.lost, r, lost)
+            f.trucks[r, c] -= broke
+            f.broken[r, c] += broke
+            f.phase[r, c] = UNLOADING
+            clock.due[r, c] = t + f.unload_h[r]
+
+        # unloaded: the cargo lands in the depot (unless the enemy holds it)
+        sel = ph == UNLOADING
+        if sel.any():
+            r, c, t = r_all[sel], c_all[sel], t_all[sel]
+            place = sup.depot_place[f.dest]
+            ctrl = sup.w.control[r, place]
+            held = (ctrl != f.side) & (ctrl >= 0)
+            cargo = f.cargo[r, c]
+            sup.log.add(now, np.unique(r[~held]), -1, "delivered", place, f.name)
+            np.add.at(sup.stock[:, f.dest, :], r[~held], cargo[~held])
+            np.add.at(sup.delivered[:, f.side, :], r[~held], cargo[~held])
+            np.add.at(sup.lost, r[held], cargo[held])
+            f.cargo[r, c] = 0.0
+            f.phase[r, c] = RETURNING
+            clock.due[r, c] = t + _leg_hours(sup, f, f.v_empty, r)
+
+        # back at the railhead: breakdowns on the way back; repaired trucks rejoin; load again
+        sel = ph == RETURNING
+        if sel.any():
+            r, c, t = r_all[sel], c_all[sel], t_all[sel]
+            broke = _break(sup, f, r, c)
+            f.trucks[r, c] -= broke
+            f.broken[r, c] += broke
+            p = -np.expm1(-(t - f.last_visit[r, c]) / f.repair_h[r])
+            pool = f.broken[r, c]
+            back = sup.rng.binomial(pool.astype(np.int64), p).astype(float) if sup.stochastic else pool * p
+            f.broken[r, c] -= back
+            f.trucks[r, c] += back
+            f.last_visit[r, c] = t
+            f.phase[r, c] = LOADING
+            clock.due[r, c] = t + f.load_h[r]

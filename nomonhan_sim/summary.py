@@ -53,7 +53,7 @@ def summarise(df: pd.DataFrame) -> list[Row]:
     """One row per outcome column (drawn inputs and identifiers left out)."""
     rows = []
     for col in df.columns:
-        if col in ID_COLUMNS or ":" in col:
+        if col in ID_COLUMNS or ":" in col:  # drawn inputs and per-unit detail
             continue
         v = df[col].to_numpy(float)
         q05, med, q95 = quantiles(col, v)

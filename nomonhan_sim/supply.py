@@ -29,6 +29,7 @@ from .convoys import make_fleet, run_fleet
 from .engine.compiled import Compiled
 from .engine.state import MOVING, OUT, World
 from .eventlog import EventLog
+from .movement import presence
 from .network import reachable
 from .qjm_tables import ammunition_factor
 from .scenario import quantity as qty
@@ -77,10 +78,10 @@ class Supply:
                 for k, cls in enumerate(SUPPLY_CLASSES):
                     if cls in table:
                         self.rate[a, ui, k] = qty.nominal(table[cls]) / 1000.0 / 24.0
-            basic_days[:, ui] = draw(f"consumption[{row_no[id(row)]}].basic_load_days", row.basic_load_days)
+            basic_days[:, ui] = draw(f"consumption:{row_no[id(row)]}.basic_load_days", row.basic_load_days)
         self.motorised = np.array([u.type in MOTORISED for u in c.scenario.model.units])
         self.capacity = self.rate[0][None, :, :] * 24.0 * basic_days[:, :, None] * w.pers0[:, :, None]
-        start_days = draw("logistics.unit_stock_days", lg.unit_stock_days)
+        start_days = draw("logistics:unit_stock_days", lg.unit_stock_days)
         self.ustock = np.minimum(self.capacity, self.rate[0][None] * 24.0 * start_days[:, None, None] * w.pers0[:, :, None])
 
         self.loaded = np.zeros((R, 4))
@@ -101,8 +102,8 @@ class Supply:
             self.interdictions.append(dict(kind=x.kind, at=x.at_hour, per_day=x.per_day,
                                            depot=self.depot_ids.index(x.depot) if x.depot else -1,
                                            fleet=fleet_idx.get(x.fleet, -1),
-                                           share=draw(f"interdiction[{len(self.interdictions)}].share", x.share),
-                                           hours=draw(f"interdiction[{len(self.interdictions)}].hours", x.hours),
+                                           share=draw(f"interdiction:{len(self.interdictions)}.share", x.share),
+                                           hours=draw(f"interdiction:{len(self.interdictions)}.hours", x.hours),
                                            done=False))
         self._effects()
         for f in self.fleets:
@@ -163,8 +164,10 @@ class Supply:
         c, w = self.c, self.w
         demand = np.maximum(self.capacity - self.ustock, 0.0) * (w.mode != OUT)[:, :, None]
         rows = np.arange(self.R)[:, None]
+        pres = presence(c, w)
         for s in range(c.S):
-            passable = (w.control == s) | (w.control < 0)
+            # as for encirclement: places the enemy does not hold, or where own units stand
+            passable = (w.control == s) | (w.control < 0) | (pres[:, s, :] > 0)
             mine = c.unit_side == s
             best = np.full((self.R, c.U), -1)
             best_km = np.full((self.R, c.U), np.inf)

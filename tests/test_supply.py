@@ -139,3 +139,37 @@ def test_halved_fleet_delivers_less_by_h_hour_in_every_replicate():
     full = sim(d, R=100, seed=4).world.extra["supply"].stock_at_h[:, 0]
     halved = sim(half, R=100, seed=4).world.extra["supply"].stock_at_h[:, 0]
     assert (halved < full).all()
+
+
+def test_uncertain_supply_inputs_are_reported_as_drawn_columns(tmp_path, capsys):
+    import tomllib
+
+    from nomonhan_sim.cli import main
+    from conftest import FIXTURES
+
+    text = (FIXTURES / "supply.toml").read_text()
+    text = text.replace("basic_load_days = 3", 'basic_load_days = { dist = "uniform", low = 2, high = 4 }')
+    text = text.replace("unit_stock_days = 1.0", 'unit_stock_days = { dist = "uniform", low = 0.5, high = 1.5 }')
+    assert tomllib.loads(text)
+    path = tmp_path / "supply.toml"
+    path.write_text(text)
+    assert main(["run", str(path), "-n", "10", "--no-progress", "--workers", "1", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "Supply at H-hour" in out and "consumption:" not in out
+    import pandas as pd
+    df = pd.read_parquet(tmp_path / "o" / "outcomes.parquet")
+    assert df["consumption:0.basic_load_days"].between(2, 4).all()
+    assert df["logistics:unit_stock_days"].nunique() == 10
+
+
+def test_unit_attacking_an_enemy_held_place_still_draws_supply():
+    """Standing on a contested place does not cut a unit off from its depot."""
+    d = supply_dict(duration_hours=30)
+    d["units"][0]["start"] = "crossroads"
+    d["units"][1]["start"] = "crossroads"
+    d["places"][2]["holder"] = "red"
+    d["logistics"]["depots"][2]["place"] = "red_base"
+    res = sim(d)
+    sup = res.world.extra["supply"]
+    assert res.world.extra["in_combat"][0, 0]
+    assert sup.issued[0, 0].sum() > 0

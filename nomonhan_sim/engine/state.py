@@ -73,6 +73,8 @@ class InputDraws:
         self.drawn: dict[str, np.ndarray] = {}
 
     def __call__(self, name: str, q) -> np.ndarray:
+        if ":" not in name:  # the ':' marks drawn inputs in outcome tables (kept out of summaries)
+            raise ValueError(f"input names look like 'kind:detail', found {name!r}")
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "little")
         child = np.random.SeedSequence(self.ss.entropy, spawn_key=tuple(self.ss.spawn_key) + (key,))
         v = qty.draw(q, np.random.Generator(np.random.PCG64(child)), self.R)
