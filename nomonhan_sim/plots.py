@@ -132,9 +132,10 @@ def supply_timeline(ax, res, sides=None) -> None:
         ax.plot(t, q50, color=col, lw=1.8, label=f"{sid}: median")
     ax.axvline(start, color=MEDIAN, lw=1, ls="--", label="H-hour")
     for req in c.scenario.model.logistics.requirements:
-        ax.axhline(req.tons, color=RECORD, lw=1.2, ls=":", label=f"{req.side} requirement {req.tons:,.0f} t ({req.source[:40]})")
+        tag = req.source.split(":")[0]
+        ax.axhline(req.tons, color=RECORD, lw=1.2, ls=":", label=f"{req.side} requirement {req.tons:,.0f} t [{tag}]")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.set_xlabel("date (1939)")
     ax.set_ylabel("stock held in depots and units (t)")
-    ax.set_title(f"Supply stock over time, {res.world.R} worlds")
+    ax.set_title(f"Supply held by each side in depots and units: median and 90% of {res.world.R} worlds")
     ax.legend(fontsize=7)
