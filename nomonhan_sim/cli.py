@@ -206,6 +206,22 @@ def _supply_text(df, sc) -> str:
             line += (f" against a requirement of {fmt(r.tons)} t [{r.source}]; "
                      f"P(stock >= requirement) = {(v >= r.tons).mean():.2f}")
         lines.append(line)
+    for side in reqs:  # effect of supply: worlds with the least vs the most stock at H-hour
+        col = f"stock_at_h_hour.{side}"
+        if col not in df or len(df) < 30:
+            continue
+        lo_cut, hi_cut = np.quantile(df[col], [1 / 3, 2 / 3])
+        groups = {"lowest third": df[df[col] <= lo_cut], "highest third": df[df[col] >= hi_cut]}
+        lines.append(f"  Effect of {side} supply (worlds split by {side} stock at H-hour):")
+        for name, g in groups.items():
+            parts = [f"{name} (<= {fmt(lo_cut)} t)" if name.startswith("lowest") else f"{name} (>= {fmt(hi_cut)} t)"]
+            for s2 in sc.model.sides:
+                parts.append(f"casualties {s2} {fmt(g[f'casualties.{s2}'].median())}")
+            if "resistance_ended_day" in g:
+                parts.append(f"resistance ended in {np.isfinite(g['resistance_ended_day']).mean():.0%} of worlds")
+            if "ring_closed_day" in g:
+                parts.append(f"ring closed day {fmt(g['ring_closed_day'].median())}")
+            lines.append("    " + "; ".join(parts))
     return "\n".join(lines)
 
 
