@@ -20,19 +20,26 @@ RECORD = "#EE6677"   # Tol bright red
 MEDIAN = "#222222"
 BAND = "#BBBBBB"
 
-UNIT_LABEL = {"men": "men", "share": "share of initial strength (0–1)",
+UNIT_LABEL = {"men": "men", "share": "share, 0–1", "t": "t",
               "days": "days after the scenario start", "pieces": "pieces"}
 
 
 SHORT = {
     "ring_closed_day": "Ring around the front force closed",
     "resistance_ended_day": "Organised resistance of the front force ended",
-    "front_force_share_lost": "Front force lost",
+    "front_force_share_lost": "Front force lost, as a share of its initial men",
     "casualties": "Casualties, {side}",
     "casualties_in_pockets": "Men lost in destroyed pockets, {side}",
     "disputed_zone_share": "Disputed places held by {side} at the end",
     "personnel_start": "Initial strength, {side}",
 }
+
+
+def _num(x: float) -> str:
+    """Readable number: thousands separators, no exponent."""
+    if not np.isfinite(x):
+        return "> end" if x > 0 else "-"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def _label(outcome: str) -> str:
@@ -64,9 +71,17 @@ def plot_outcome(ax, values: np.ndarray, comp: Comparison | None = None, outcome
         pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
         bins = np.linspace(lo - pad, hi + pad, 31)
         ax.hist(happened, bins=bins, color=SIM, alpha=0.8, label=f"simulated ({happened.size} worlds)")
-        q05, q50, q95 = np.quantile(happened, [0.05, 0.5, 0.95])
-        ax.axvspan(q05, q95, color=BAND, alpha=0.35, zorder=0, label="simulated 90% interval")
-        ax.axvline(q50, color=MEDIAN, lw=1.5, label=f"simulated median {q50:,.3g}")
+        if comp is not None:  # the comparison's quantiles (event times never reached count as later)
+            q05, q50, q95 = comp.q05, comp.median, comp.q95
+        else:
+            q05, q50, q95 = np.quantile(happened, [0.05, 0.5, 0.95])
+        edge = end_day if end_day is not None else hi
+        ax.axvspan(q05 if np.isfinite(q05) else edge, q95 if np.isfinite(q95) else edge,
+                   color=BAND, alpha=0.35, zorder=0, label=f"simulated 90% interval {_num(q05)} – {_num(q95)}")
+        if np.isfinite(q50):
+            ax.axvline(q50, color=MEDIAN, lw=1.5, label=f"simulated median {_num(q50)}")
+        else:
+            ax.plot([], [], " ", label="simulated median: later than the end")
     if missing and outcome.endswith("_day"):
         x = end_day if end_day is not None else (np.max(happened) if happened.size else 1.0)
         ax.bar([x], [missing], width=max(0.02 * x, 0.1), color="#CCBB44",
@@ -74,9 +89,9 @@ def plot_outcome(ax, values: np.ndarray, comp: Comparison | None = None, outcome
     if comp is not None:
         lo, hi = comp.low, comp.high
         if hi - lo < 1e-9:
-            ax.axvline(lo, color=RECORD, lw=3, alpha=0.8, label=f"record {lo:,.4g}")
+            ax.axvline(lo, color=RECORD, lw=3, alpha=0.8, label=f"record {_num(lo)}")
         else:
-            ax.axvspan(lo, hi, color=RECORD, alpha=0.35, zorder=1, label=f"record {lo:,.4g}–{hi:,.4g}")
+            ax.axvspan(lo, hi, color=RECORD, alpha=0.35, zorder=1, label=f"record {_num(lo)} – {_num(hi)}")
         src = "; ".join(sorted({c.source.label for c in comp.claims})) or comp.sources
         ax.plot([], [], " ", label="sources: " + "\n".join(textwrap.wrap(src, 45)))
     ax.set_xlabel(_label(outcome))

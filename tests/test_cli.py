@@ -71,3 +71,27 @@ def test_narrate_tells_one_world(capsys):
     assert main(["narrate", POCKET, "--seed", "4"]) == 0
     text = capsys.readouterr().out
     assert "starts order" in text and "Aug" in text and "D+" in text
+
+
+def test_compare_reads_saved_results_and_plots(tmp_path, capsys):
+    out = tmp_path / "res"
+    assert main(["run", POCKET, "-n", "20", "--out", str(out), "--no-progress", "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(out), "--plot", str(tmp_path / "page.png")]) == 0
+    text = capsys.readouterr().out
+    assert "P(range)" in text and "mean relative CRPS" in text and "ring_closed_day: test fixture" in text
+    assert (tmp_path / "page.png").stat().st_size > 20_000
+
+
+def test_compare_on_a_folder_without_results_is_one_line_exit_2(tmp_path, capsys):
+    assert main(["compare", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "manifest.json" in err
+
+
+def test_sources_ranks_the_seed_documents(capsys):
+    assert main(["sources"]) == 0
+    text = capsys.readouterr().out
+    lines = [ln for ln in text.splitlines() if ln[:2] in ("1.", "2.", "3.", "4.")]
+    assert len(lines) == 4 and "001_a5b15fab0919c439.txt" in lines[-1]
+    assert "How the score is computed" in text

@@ -37,7 +37,7 @@ def test_outcome_plot_has_units_band_and_sources():
     assert ax.get_xlabel() == "Casualties, red (men)"
     assert ax.get_ylabel() == "worlds (count)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any(t.startswith("record 900") for t in labels)
+    assert any(t.startswith("record 900 – 1,200") for t in labels)
     assert any("synthetic record" in t for t in labels)
     plt.close(fig)
 
