@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..outcome_names import describe
 from ..summary import fmt as _fmt
+from ..summary import quantiles
 from .claims import Claim, Record
 
 
@@ -133,10 +134,7 @@ def compare_outcomes(df: pd.DataFrame, scenario, record: Record) -> list[Compari
         happened = np.isfinite(v)
         is_time = t.outcome.endswith("_day")
         ranked = np.where(happened, v, np.inf) if is_time else v[happened]
-        if ranked.size:
-            q05, med, q95 = np.quantile(ranked, [0.05, 0.5, 0.95], method="lower")
-        else:
-            q05 = med = q95 = float("nan")
+        q05, med, q95 = quantiles(t.outcome, v) if v.size else (float("nan"),) * 3
         in_range = (ranked >= low) & (ranked <= high)
         p_range = float(in_range.sum() / max(len(v), 1))
         percentile = float((ranked <= value).sum() / max(ranked.size, 1))
