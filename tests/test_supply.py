@@ -173,3 +173,27 @@ def test_unit_attacking_an_enemy_held_place_still_draws_supply():
     sup = res.world.extra["supply"]
     assert res.world.extra["in_combat"][0, 0]
     assert sup.issued[0, 0].sum() > 0
+
+
+@pytest.mark.parametrize("mutate,field", [
+    (lambda d: d["logistics"]["fleets"][0].update(origin="nowhere"), "logistics.fleets[0].origin"),
+    (lambda d: d["logistics"]["fleets"][0].update(origin="blue_depot"), "logistics.fleets[0].origin"),
+    (lambda d: d["logistics"]["fleets"][0].update(destination="red_depot"), "logistics.fleets[0].destination"),
+    (lambda d: d["logistics"]["fleets"][0].update(via=["atlantis"]), "logistics.fleets[0].via[0]"),
+    (lambda d: d["logistics"]["depots"][1].update(place="atlantis"), "logistics.depots[1].place"),
+    (lambda d: d["logistics"]["depots"][1].update(side="green"), "logistics.depots[1].side"),
+    (lambda d: d["logistics"]["consumption"][0].update(unit_types=["tank"]), "logistics.consumption"),
+    (lambda d: d["logistics"].update(requirements=[{"side": "green", "tons": 1, "source": "x"}]),
+     "logistics.requirements[0].side"),
+    (lambda d: d["logistics"].update(buildup_start="1939-09-01T00:00:00"), "logistics.buildup_start"),
+    (lambda d: d["logistics"]["fleets"][0].update(cargo_mix={"ammunition": 0.5}), "logistics.fleets[0].cargo_mix"),
+])
+def test_logistics_errors_name_the_field(mutate, field):
+    from nomonhan_sim.scenario import ScenarioError
+
+    d = supply_dict()
+    mutate(d)
+    with pytest.raises(ScenarioError) as e:
+        scenario_from_dict(d, "supply.toml")
+    msg = str(e.value)
+    assert msg.startswith(f"supply.toml: {field}") and "\n" not in msg

@@ -15,9 +15,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from .schema import Parameter, Scenario, UnitType
-
-UNIT_TYPES = set(UnitType.__args__)  # type: ignore[attr-defined]
+from .schema import Parameter, Scenario
 
 
 class ScenarioError(ValueError):
@@ -163,6 +161,18 @@ def _flatten_parameters(params: Mapping[str, Any]) -> dict[str, Parameter]:
     return flat
 
 
+def expect_side(fail, path: str, value: str, sides) -> None:
+    """Fail unless ``value`` names a side."""
+    if value not in sides:
+        fail(path, f"expected a side id ({', '.join(sides)}), found {value!r}")
+
+
+def expect_place(fail, path: str, value: str, place_ids) -> None:
+    """Fail unless ``value`` names a place."""
+    if value not in place_ids:
+        fail(path, f"expected a place id, found {value!r}")
+
+
 def _check_references(sc: Scenario, path: str) -> None:
     def fail(field_path: str, what: str) -> None:
         raise ScenarioError(f"{path}: {field_path}: {what}")
@@ -172,21 +182,18 @@ def _check_references(sc: Scenario, path: str) -> None:
         if p.id in place_ids:
             fail(f"places[{i}].id", f"duplicate place id {p.id!r}")
         place_ids.add(p.id)
-        if p.holder is not None and p.holder not in sc.sides:
-            fail(f"places[{i}].holder", f"expected a side id ({', '.join(sc.sides)}), found {p.holder!r}")
+        if p.holder is not None:
+            expect_side(fail, f"places[{i}].holder", p.holder, sc.sides)
 
     for sid, s in sc.sides.items():
         for j, src in enumerate(s.supply_sources):
-            if src not in place_ids:
-                fail(f"sides.{sid}.supply_sources[{j}]", f"expected a place id, found {src!r}")
-        if s.rear not in place_ids:
-            fail(f"sides.{sid}.rear", f"expected a place id, found {s.rear!r}")
+            expect_place(fail, f"sides.{sid}.supply_sources[{j}]", src, place_ids)
+        expect_place(fail, f"sides.{sid}.rear", s.rear, place_ids)
 
     edges: set[frozenset] = set()
     for i, r in enumerate(sc.routes):
         for key, val in (("from", r.from_), ("to", r.to)):
-            if val not in place_ids:
-                fail(f"routes[{i}].{key}", f"expected a place id, found {val!r}")
+            expect_place(fail, f"routes[{i}].{key}", val, place_ids)
         if r.from_ == r.to:
             fail(f"routes[{i}].to", f"a route must join two different places, found {r.to!r} twice")
         pair = frozenset((r.from_, r.to))
@@ -200,10 +207,8 @@ def _check_references(sc: Scenario, path: str) -> None:
         if u.id in unit_ids:
             fail(f"units[{i}].id", f"duplicate unit id {u.id!r}")
         unit_ids.add(u.id)
-        if u.side not in sc.sides:
-            fail(f"units[{i}].side", f"expected a side id ({', '.join(sc.sides)}), found {u.side!r}")
-        if u.start not in place_ids:
-            fail(f"units[{i}].start", f"expected a place id, found {u.start!r}")
+        expect_side(fail, f"units[{i}].side", u.side, sc.sides)
+        expect_place(fail, f"units[{i}].start", u.start, place_ids)
         if u.group:
             groups.add(u.group)
 
@@ -234,7 +239,9 @@ def _check_references(sc: Scenario, path: str) -> None:
                     fail(f"orders[{i}].trigger.{key}", f"expected a place id, found {val!r}")
 
     if sc.logistics is not None:
-        _check_logistics(sc, place_ids, unit_ids, fail)
+        from .logistics_checks import check_logistics  # local: that module imports this one
+
+        check_logistics(sc, place_ids, fail)
 
     from ..outcome_names import outcome_names  # local: outcome_names imports the schema
 
@@ -254,62 +261,6 @@ def _check_references(sc: Scenario, path: str) -> None:
         if c.outcome not in known:
             fail(f"compare[{i}].outcome", f"expected an outcome name such as casualties.<side>, "
                  f"ring_closed_day; found {c.outcome!r}")
-
-
-def _check_logistics(sc: Scenario, place_ids: set[str], unit_ids: set[str], fail) -> None:
-    lg = sc.logistics
-    if lg.buildup_start is not None and lg.buildup_start >= sc.engine.start:
-        fail("logistics.buildup_start", f"expected a time before engine.start ({sc.engine.start}), "
-             f"found {lg.buildup_start}")
-    depots = {}
-    for i, d in enumerate(lg.depots):
-        if d.id in depots:
-            fail(f"logistics.depots[{i}].id", f"duplicate depot id {d.id!r}")
-        if d.side not in sc.sides:
-            fail(f"logistics.depots[{i}].side", f"expected a side id ({', '.join(sc.sides)}), found {d.side!r}")
-        if d.place not in place_ids:
-            fail(f"logistics.depots[{i}].place", f"expected a place id, found {d.place!r}")
-        depots[d.id] = d
-    names = set()
-    for i, f in enumerate(lg.fleets):
-        if f.name in names:
-            fail(f"logistics.fleets[{i}].name", f"duplicate fleet name {f.name!r}")
-        names.add(f.name)
-        if f.side not in sc.sides:
-            fail(f"logistics.fleets[{i}].side", f"expected a side id ({', '.join(sc.sides)}), found {f.side!r}")
-        for key in ("origin", "destination"):
-            d = depots.get(getattr(f, key))
-            if d is None:
-                fail(f"logistics.fleets[{i}].{key}", f"expected a depot id, found {getattr(f, key)!r}")
-            if d.side != f.side:
-                fail(f"logistics.fleets[{i}].{key}", f"expected a depot of side {f.side!r}, found one of {d.side!r}")
-        if depots[f.origin].kind != "railhead":
-            fail(f"logistics.fleets[{i}].origin", f"expected a railhead, found depot {f.origin!r}")
-        for j, p in enumerate(f.via):
-            if p not in place_ids:
-                fail(f"logistics.fleets[{i}].via[{j}]", f"expected a place id, found {p!r}")
-    for s in sc.sides:
-        if not any(d.side == s and d.kind == "depot" for d in lg.depots):
-            fail("logistics.depots", f"side {s!r} has no depot (kind = 'depot') to supply its units")
-    types = set()
-    for i, c in enumerate(lg.consumption):
-        for j, t in enumerate(c.unit_types):
-            if t != "*" and t not in UNIT_TYPES:
-                fail(f"logistics.consumption[{i}].unit_types[{j}]", f"expected a unit type or '*', found {t!r}")
-            if t in types:
-                fail(f"logistics.consumption[{i}].unit_types[{j}]", f"unit type {t!r} appears in two rows")
-            types.add(t)
-    if "*" not in types and not {u.type for u in sc.units} <= types:
-        missing = sorted({u.type for u in sc.units} - types)
-        fail("logistics.consumption", f"no consumption row for unit types {', '.join(missing)} (add one or '*')")
-    for i, r in enumerate(lg.requirements):
-        if r.side not in sc.sides:
-            fail(f"logistics.requirements[{i}].side", f"expected a side id ({', '.join(sc.sides)}), found {r.side!r}")
-    for i, x in enumerate(lg.interdictions):
-        if x.depot is not None and x.depot not in depots:
-            fail(f"logistics.interdictions[{i}].depot", f"expected a depot id, found {x.depot!r}")
-        if x.fleet is not None and x.fleet not in names:
-            fail(f"logistics.interdictions[{i}].fleet", f"expected a fleet name, found {x.fleet!r}")
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .quantity import Quantity
 
@@ -66,14 +66,15 @@ class Fleet(_Model):
         default_factory=lambda: {"ammunition": 0.7, "food_water": 0.15, "other": 0.15})
     source: str
 
-    @model_validator(mode="after")
-    def _mix(self) -> "Fleet":
-        if "fuel" in self.cargo_mix:
-            raise ValueError("cargo_mix may not carry fuel (tankers carry fuel)")
-        total = sum(self.cargo_mix.values())
-        if not (0.999 <= total <= 1.001) or min(self.cargo_mix.values(), default=0) < 0:
-            raise ValueError(f"cargo_mix shares must be >= 0 and add up to 1, found {total:g}")
-        return self
+    @field_validator("cargo_mix")
+    @classmethod
+    def _mix(cls, mix: dict) -> dict:
+        if "fuel" in mix:
+            raise ValueError("expected no fuel (tankers carry fuel), found fuel")
+        total = sum(mix.values())
+        if not (0.999 <= total <= 1.001) or min(mix.values(), default=0) < 0:
+            raise ValueError(f"expected shares >= 0 adding up to 1, found a total of {total:g}")
+        return mix
 
 
 class Consumption(_Model):
