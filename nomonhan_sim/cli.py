@@ -144,7 +144,7 @@ def _record_text(df, sc, plot: Path | None = None) -> str:
         import matplotlib
 
         matplotlib.use("Agg")
-        from .plots import scenario_page
+        from .plot import scenario_page
 
         fig = scenario_page(df, rows, f"{sc.model.scenario.name}: simulated outcomes ({len(df)} worlds) "
                                       f"against the historical record", end_day=sc.model.engine.duration_hours / 24)

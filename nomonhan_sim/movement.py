@@ -179,6 +179,9 @@ class Movement:
         hours = hours + np.where(c.crossing[here, nxt], w.params["river_crossing_hours"][r], 0.0)
         w.leg_to[r, u] = nxt
         w.mode[r, u] = MOVING
+        leg = w.extra.setdefault("leg_times", np.full((2, w.R, c.U), np.nan))  # (start, arrival) hours
+        leg[0, r, u] = t0
+        leg[1, r, u] = t0 + hours
         m = np.zeros_like(self.clock.due, dtype=bool)
         m[r, u] = True
         due = np.zeros_like(self.clock.due)

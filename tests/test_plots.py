@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from nomonhan_sim.plots import plot_outcome, scenario_page  # noqa: E402
+from nomonhan_sim.plot import plot_outcome, scenario_page  # noqa: E402
 from nomonhan_sim.record.claims import Record  # noqa: E402
 from nomonhan_sim.record.compare import compare_outcomes  # noqa: E402
 from nomonhan_sim.scenario import scenario_from_dict  # noqa: E402
@@ -57,7 +57,7 @@ def test_scenario_page_writes_an_image(tmp_path):
 def test_supply_timeline_plot_marks_h_hour_and_requirement(tmp_path):
     import matplotlib.pyplot as plt
 
-    from nomonhan_sim.plots import supply_timeline
+    from nomonhan_sim.plot import supply_timeline
     from conftest import run
 
     d = copy.deepcopy(fixture_dict("supply.toml"))

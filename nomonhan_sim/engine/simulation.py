@@ -12,7 +12,7 @@ streams for the inputs (parameter and unit draws) and for the dynamics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -38,11 +38,51 @@ class BatchResult:
     world: World
     log: EventLog
     hours: float
+    trace: "Trace | None" = None
+
+
+@dataclass
+class Trace:
+    """Snapshots of some worlds at every combat step, for maps and timelines.
+
+    ``t`` hours ``(T,)``; per snapshot, for the traced worlds ``(n, ...)``: ``loc``,
+    ``leg_to``, ``progress`` (share of the current leg done, 0 when standing),
+    ``mode``, ``pers``, ``equip`` ``(n, U, K)``, ``encircled``, ``broken``,
+    ``control`` ``(n, P)``.
+    """
+
+    worlds: np.ndarray
+    t: list = field(default_factory=list)
+    snaps: dict = field(default_factory=dict)
+
+    def record(self, now: float, w: World) -> None:
+        k = self.worlds
+        leg = w.extra.get("leg_times")
+        if leg is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                prog = np.clip((now - leg[0][k]) / (leg[1][k] - leg[0][k]), 0.0, 1.0)
+            prog = np.where(w.mode[k] == MOVING, np.nan_to_num(prog), 0.0)
+        else:
+            prog = np.zeros((k.size, w.loc.shape[1]))
+        self.t.append(now)
+        for name, value in (("loc", w.loc[k]), ("leg_to", w.leg_to[k]), ("progress", prog),
+                            ("mode", w.mode[k]), ("pers", w.pers[k]), ("equip", w.equip[k]),
+                            ("encircled", w.encircled[k]), ("broken", w.broken[k]),
+                            ("control", w.control[k])):
+            self.snaps.setdefault(name, []).append(value.copy())
+
+    def array(self, name: str) -> np.ndarray:
+        """``(T, n, ...)`` array of one recorded variable."""
+        return np.stack(self.snaps[name], axis=0)
 
 
 def run_batch(c: Compiled, R: int, seed_seq: np.random.SeedSequence,
-              log_events: bool = False, stochastic: bool | None = None) -> BatchResult:
-    """Simulate ``R`` worlds to the end of the scenario; returns the final state."""
+              log_events: bool = False, stochastic: bool | None = None,
+              trace_worlds: list[int] | None = None) -> BatchResult:
+    """Simulate ``R`` worlds to the end of the scenario; returns the final state.
+
+    ``trace_worlds``: indices of worlds to snapshot at every combat step (for maps).
+    """
     eng = c.scenario.model.engine
     stochastic = eng.stochastic if stochastic is None else stochastic
     input_ss, dyn_ss = seed_seq.spawn(2)
@@ -58,12 +98,14 @@ def run_batch(c: Compiled, R: int, seed_seq: np.random.SeedSequence,
     supply = Supply(env, c, w, rng, stochastic, log, t_start) if lg is not None else None
     w.extra["supply"] = supply
     move = Movement(env, c, w, rng, stochastic, log, resolution=dt / 4.0)
-    env.process(_battle(env, c, w, move, log, dt, eng, rng if stochastic else None, t_start))
+    trace = Trace(np.asarray(trace_worlds, int)) if trace_worlds is not None else None
+    env.process(_battle(env, c, w, move, log, dt, eng, rng if stochastic else None, t_start, trace))
     env.run(until=eng.duration_hours)
-    return BatchResult(compiled=c, world=w, log=log, hours=eng.duration_hours)
+    return BatchResult(compiled=c, world=w, log=log, hours=eng.duration_hours, trace=trace)
 
 
-def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng, t_start: float = 0.0):
+def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng, t_start: float = 0.0,
+            trace: Trace | None = None):
     if t_start < 0:
         yield env.timeout(-t_start)  # the battle begins at H-hour, after the supply build-up
     front = c.unit_front
@@ -133,5 +175,7 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
         enemy_here = pres[rows, 1 - c.unit_side[None, :], w.loc] > 0
         unblocked = ready_to_plan(w) & ~w.order_done & ~enemy_here
         move.plan((started | unblocked) & w.active, now)
+        if trace is not None:
+            trace.record(now, w)
 
         yield LateTimeout(env, dt)  # arrivals due at the same instant land first
