@@ -180,6 +180,7 @@ class Supply:
                 better = ok & (km < best_km)
                 best = np.where(better, d, best)
                 best_km = np.where(better, km, best_km)
+            beyond = self._beyond_limited_routes(s, passable, best)
             for d in np.unique(best[best >= 0]):
                 take = (best == d)[:, :, None] * demand                       # (R, U, 4)
                 want = take.sum(axis=1)                                       # (R, 4)
@@ -189,10 +190,37 @@ class Supply:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     frac = np.where(want > 0, np.minimum(1.0, avail / want), 0.0)
                 got = take * frac[:, None, :]
+                if beyond is not None:  # capacity-limited routes (river crossings) cap what passes them
+                    through = (got * beyond[d][:, :, None]).sum(axis=(1, 2))          # (R,)
+                    room = self.route_cap_per_h * dt
+                    scale = np.where(through > room, room / np.maximum(through, 1e-12), 1.0)
+                    got = np.where(beyond[d][:, :, None], got * scale[:, None, None], got)
                 self.ustock += got
                 issued = got.sum(axis=1)
                 self.stock[:, d, :] -= issued
                 self.issued[:, s, :] += issued
+
+    def _beyond_limited_routes(self, s: int, passable: np.ndarray, best: np.ndarray):
+        """Per depot, (R, U) units that can be reached only over capacity-limited routes.
+
+        The capacity of all such routes (tons/day, summed) is shared by the units beyond
+        them; ``None`` when the scenario limits no route.
+        """
+        c, w = self.c, self.w
+        limited = np.isfinite(c.capacity)
+        if not limited.any():
+            return None
+        if not hasattr(self, "route_cap_per_h"):
+            self.route_cap_per_h = np.triu(np.where(limited, c.capacity, 0.0)).sum() / 24.0
+        adj_free = c.adj & ~limited
+        rows = np.arange(self.R)[:, None]
+        out = {}
+        for d in np.unique(best[best >= 0]):
+            src = np.zeros(c.P, bool)
+            src[self.depot_place[d]] = True
+            near = reachable(adj_free, src, passable | src[None, :])[rows, w.loc]
+            out[d] = (best == d) & ~near
+        return out
 
     @staticmethod
     def _class_share(want: np.ndarray) -> np.ndarray:

@@ -197,3 +197,18 @@ def test_logistics_errors_name_the_field(mutate, field):
         scenario_from_dict(d, "supply.toml")
     msg = str(e.value)
     assert msg.startswith(f"supply.toml: {field}") and "\n" not in msg
+
+
+def test_crossing_capacity_limits_supply_to_units_beyond_it():
+    """A 24 t/day bridge between the depot and the unit lets through 1 t an hour, no more."""
+    d = supply_dict(duration_hours=10)
+    d["units"][0]["start"] = "crossroads"
+    d["places"][2]["holder"] = "blue"
+    d["logistics"]["unit_stock_days"] = 0.0
+    d["logistics"]["depots"][1]["stock"] = {"ammunition": 1000, "fuel": 1000, "food_water": 1000, "other": 1000}
+    d["logistics"]["fleets"] = []
+    open_ = sim(copy.deepcopy(d)).world.extra["supply"].issued[0, 0].sum()
+    d["routes"][0]["capacity_tons_per_day"] = 24.0
+    capped = sim(d).world.extra["supply"].issued[0, 0].sum()
+    assert open_ > 50
+    assert capped == pytest.approx(1.0 * 10, rel=1e-9)   # hours 0..9, 1 t each

@@ -57,6 +57,7 @@ class Compiled:
     km: np.ndarray               # (P, P) km, inf where no route (and on the diagonal)
     adj: np.ndarray              # (P, P) bool
     crossing: np.ndarray         # (P, P) bool: the leg crosses the river
+    capacity: np.ndarray         # (P, P) supply tons/day the route can pass (inf: no limit)
     road_class: np.ndarray       # (P, P) int index into ROADS (-1 no route)
     next_hop: np.ndarray         # (P, P) static shortest-path next hop
     terrain_defence: np.ndarray  # (P,) r_u
@@ -105,11 +106,14 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
 
     km = np.full((P, P), np.inf)
     crossing = np.zeros((P, P), bool)
+    capacity = np.full((P, P), np.inf)
     road = np.full((P, P), -1, int)
     for r in m.routes:
         a, b = p_idx[r.from_], p_idx[r.to]
         km[a, b] = km[b, a] = r.km
         crossing[a, b] = crossing[b, a] = r.river_crossing
+        if r.capacity_tons_per_day is not None:
+            capacity[a, b] = capacity[b, a] = r.capacity_tons_per_day
         road[a, b] = road[b, a] = ROADS.index(r.road)
     _, next_hop = all_pairs_next_hop(km)
 
@@ -150,7 +154,7 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
     return Compiled(
         scenario=sc, side_ids=side_ids, place_ids=place_ids, unit_ids=unit_ids,
         xy=np.array([[p.x_km, p.y_km] for p in m.places], float).reshape(P, 2),
-        km=km, adj=np.isfinite(km), crossing=crossing, road_class=road, next_hop=next_hop,
+        km=km, adj=np.isfinite(km), crossing=crossing, capacity=capacity, road_class=road, next_hop=next_hop,
         terrain_mobility=tf[:, 0], terrain_defence=tf[:, 1], terrain_casualty=tf[:, 2],
         fort_level=np.array([FORTIFICATION_LEVEL[p.fortification] for p in m.places]),
         disputed=np.array([p.disputed for p in m.places], bool),

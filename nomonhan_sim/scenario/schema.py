@@ -112,6 +112,9 @@ class Route(_Model):
     km: float = Field(gt=0)
     road: RoadClass = "track"
     river_crossing: bool = False
+    capacity_tons_per_day: float | None = Field(
+        None, gt=0, description="Most supply tons per day that can pass this route to units beyond it "
+        "(a bridge's or ferry's capacity); None: no limit.")
     source: str
 
 
