@@ -1,6 +1,8 @@
-"""Plots for people: outcome distributions against the record, timelines (matplotlib)."""
+"""Plots for people: battle maps, outcome distributions against the record, timelines (matplotlib)."""
 
+from .battle_map import battle_map
+from .map_series import animate_world, battle_map_series
 from .distributions import plot_outcome, scenario_page
 from .timelines import supply_timeline
 
-__all__ = ["plot_outcome", "scenario_page", "supply_timeline"]
+__all__ = ["animate_world", "battle_map", "battle_map_series", "plot_outcome", "scenario_page", "supply_timeline"]

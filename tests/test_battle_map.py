@@ -1,0 +1,92 @@
+"""The battle map puts units where the trace says they are, and labels what it shows."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from conftest import SCENARIOS, fixture_dict, run
+
+from nomonhan_sim.plot import battle_map, battle_map_series
+from nomonhan_sim.plot.symbols import draw_unit
+from nomonhan_sim.scenario import scenario_from_dict
+from nomonhan_sim.scenario.loader import load_scenario
+
+
+@pytest.fixture(scope="module")
+def three():
+    sc = scenario_from_dict(fixture_dict("three_places.toml"), "three_places")
+    return run(sc, trace_worlds=[0])
+
+
+def test_standing_units_are_at_their_places(three):
+    fig, ax = plt.subplots()
+    out = battle_map(ax, three, world=0, hour=5)
+    assert out["hour"] == 5
+    assert out["units"]["blue_hold"] == (0.0, 0.0)
+    assert out["units"]["blue_march"] == (10.0, 0.0)  # arrived at the middle
+    assert out["units"]["red_hold"] == (20.0, 5.0)
+    assert ax.get_xlabel() == "east (km)"
+    assert ax.get_ylabel() == "north (km)"
+    plt.close(fig)
+
+
+def test_moving_unit_is_interpolated_along_its_leg(three):
+    tr = three.trace
+    mode, prog = tr.array("mode")[:, 0, 1], tr.array("progress")[:, 0, 1]
+    k = int(np.flatnonzero((mode == 1) & (prog > 0.1) & (prog < 0.9))[0])
+    fig, ax = plt.subplots()
+    out = battle_map(ax, three, hour=tr.t[k])
+    x, y = out["units"]["blue_march"]
+    assert x == pytest.approx(10.0 * prog[k]) and 0.0 < x < 10.0
+    assert y == pytest.approx(0.0)
+    # a moving unit is drawn where it is; units standing at a place are drawn near it
+    assert out["drawn"]["blue_march"] == pytest.approx((x, y))
+    dx, dy = np.subtract(out["drawn"]["red_hold"], (20.0, 5.0))
+    assert abs(dx) < 3 and 0 < dy < 5
+    plt.close(fig)
+
+
+def test_title_and_hour_clamped_to_the_run(three):
+    fig, ax = plt.subplots()
+    out = battle_map(ax, three, hour=1e6)
+    assert out["hour"] == three.trace.t[-1]
+    assert "D+0.5" in ax.get_title() and "20 Aug 1939 17:00" in ax.get_title()
+    plt.close(fig)
+
+
+def test_needs_a_trace_of_the_world():
+    sc = scenario_from_dict(fixture_dict("three_places.toml"), "three_places")
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="trace_worlds"):
+        battle_map(ax, run(sc))
+    with pytest.raises(ValueError, match="world 1 was not traced"):
+        battle_map(ax, run(sc, R=2, trace_worlds=[0]), world=1)
+    plt.close(fig)
+
+
+def test_symbols_draw_for_every_type_and_echelon():
+    fig, ax = plt.subplots()
+    types = ("infantry", "rifle", "motor_rifle", "tank", "motor_armoured", "cavalry", "artillery",
+             "machine_gun", "airborne", "engineer", "reconnaissance", "border_guard")
+    for i, t in enumerate(types):
+        arts = draw_unit(ax, 3.0 * i, 0.0, i % 2, t, "regiment", size_km=2.0, alpha=1.0, strength=0.5)
+        assert len(arts) >= 3
+    plt.close(fig)
+
+
+def test_august_series_writes_a_png(tmp_path):
+    from nomonhan_sim.engine.compiled import compile_scenario
+    from nomonhan_sim.engine.simulation import run_batch
+
+    c = compile_scenario(load_scenario(SCENARIOS / "khalkhin_gol_1939_august.toml"))
+    res = run_batch(c, 1, np.random.SeedSequence(0), trace_worlds=[0])
+    fig = battle_map_series(res)
+    out = tmp_path / "series.png"
+    fig.savefig(out, dpi=60)
+    plt.close(fig)
+    assert out.stat().st_size > 10_000
+    assert [ax.get_xlabel() for ax in fig.axes[:4]] == ["east (km)"] * 4
