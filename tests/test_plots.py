@@ -72,3 +72,24 @@ def test_supply_timeline_plot_marks_h_hour_and_requirement(tmp_path):
     fig.savefig(tmp_path / "supply.png")
     assert (tmp_path / "supply.png").stat().st_size > 10_000
     plt.close(fig)
+
+
+def test_strength_and_ring_timelines_label_what_they_show(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from nomonhan_sim.plot import ring_closed_share, strength_timeline
+    from conftest import run
+
+    d = copy.deepcopy(fixture_dict("pocket.toml"))
+    res = run(scenario_from_dict(d, "pocket"), R=30, trace_worlds=list(range(30)))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    strength_timeline(a1, res)
+    assert a1.get_ylabel() == "strength in the field (men)"
+    days = res.world.ring_closed_t / 24.0
+    ring_closed_share(a2, days, record=(0.5, 2.0), end_day=5.0, source="test record")
+    line = a2.get_lines()[0]
+    assert line.get_ydata()[-1] == np.isfinite(days).mean()
+    assert any("test record" in t.get_text() for t in a2.get_legend().get_texts())
+    fig.savefig(tmp_path / "t.png")
+    assert (tmp_path / "t.png").stat().st_size > 20_000
+    plt.close(fig)

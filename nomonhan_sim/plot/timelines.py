@@ -40,3 +40,63 @@ def supply_timeline(ax, res, sides=None) -> None:
     ax.set_ylabel("stock held in depots and units (t)")
     ax.set_title(f"Supply held by each side in depots and units: median and 90% of {res.world.R} worlds")
     ax.legend(fontsize=7)
+
+
+def strength_timeline(ax, res, what: str = "personnel") -> None:
+    """Strength per side over time (men, or tanks): median with 50 % and 90 % bands.
+
+    ``res`` must come from ``run_batch(..., trace_worlds=[...])``; the bands are over
+    the traced worlds.
+    """
+    import datetime as _dt
+
+    import matplotlib.dates as mdates
+
+    if res.trace is None:
+        raise ValueError("strength_timeline needs a result run with trace_worlds=[...]")
+    c = res.compiled
+    if what == "personnel":
+        data = res.trace.array("pers")                       # (T, n, U)
+        unit = "men"
+    elif what == "tanks":
+        k = c.equipment_classes.index("tanks")
+        data = res.trace.array("equip")[..., k]
+        unit = "tanks"
+    else:
+        raise ValueError(f"what must be 'personnel' or 'tanks', found {what!r}")
+    start = c.scenario.model.engine.start
+    t = [start + _dt.timedelta(hours=h) for h in res.trace.t]
+    for s, sid in enumerate(c.side_ids):
+        side = data[..., c.unit_side == s].sum(axis=-1)     # (T, n)
+        q = np.quantile(side, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+        col = SIDE_COLOURS[s % len(SIDE_COLOURS)]
+        ax.fill_between(t, q[0], q[4], color=col, alpha=0.15, label=f"{sid}: 90% of worlds")
+        ax.fill_between(t, q[1], q[3], color=col, alpha=0.3, label=f"{sid}: 50% of worlds")
+        ax.plot(t, q[2], color=col, lw=1.8, label=f"{sid}: median")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.set_xlabel("date (1939)")
+    ax.set_ylabel(f"strength in the field ({unit})")
+    ax.set_title(f"{unit.capitalize()} per side over time: median, 50% and 90% of {data.shape[1]} worlds")
+    ax.legend(fontsize=7)
+
+
+def ring_closed_share(ax, days: np.ndarray, record: tuple[float, float] | None = None,
+                      end_day: float | None = None, source: str = "") -> None:
+    """Share of worlds in which the ring has closed by each day, with the record's dates.
+
+    ``days``: the ``ring_closed_day`` outcome (NaN: never closed); ``record``: (low,
+    high) in days after the start, drawn as a band labelled with ``source``.
+    """
+    days = np.asarray(days, float)
+    end = end_day if end_day is not None else (np.nanmax(days) if np.isfinite(days).any() else 1.0)
+    grid = np.linspace(0.0, end, 400)
+    share = (days[None, :] <= grid[:, None]).mean(axis=1)
+    ax.plot(grid, share, color=SIDE_COLOURS[0], lw=2, label=f"simulated ({days.size} worlds)")
+    if record is not None:
+        ax.axvspan(record[0], record[1], color=RECORD, alpha=0.3,
+                   label=f"ring closed historically{': ' + source if source else ''}")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("days after the scenario start")
+    ax.set_ylabel("share of worlds with the ring closed (0–1)")
+    ax.set_title("When the encirclement closed: share of worlds by day, against the record")
+    ax.legend(fontsize=8)
