@@ -98,5 +98,5 @@ def ring_closed_share(ax, days: np.ndarray, record: tuple[float, float] | None =
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("days after the scenario start")
     ax.set_ylabel("share of worlds with the ring closed (0–1)")
-    ax.set_title("When the encirclement closed: share of worlds by day, against the record")
+    ax.set_title("Ring closed: share of worlds by day, vs the record")
     ax.legend(fontsize=8)
