@@ -79,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="scenario file (default: the one named in the manifest)")
     cp.add_argument("--plot", type=Path, default=None, help="write a one-page figure (PNG) here")
 
+    rp = sub.add_parser("report", help="write one self-contained HTML report of saved results",
+                        description="Read RESULTS_DIR (from run --out) and write one HTML file with the scenario "
+                                    "summary, the comparison with the record, the plots and the run's provenance.")
+    rp.add_argument("results", type=Path, help="results folder written by run --out")
+    rp.add_argument("--out", type=Path, default=None, help="HTML file to write (default: RESULTS_DIR/report.html)")
+    rp.add_argument("--scenario", type=Path, default=None,
+                    help="scenario file (default: the one named in the manifest; must have the run's hash)")
+    rp.add_argument("--no-resimulate", action="store_true",
+                    help="skip re-simulating chunk 0 (no maps or timelines, no reproduction check)")
+
     pa = sub.add_parser("params", help="print the parameter table (value, unit, claims, source)",
                         description="Print every model parameter of SCENARIO (defaults merged) as a Markdown table.")
     pa.add_argument("scenario", nargs="?", default=None, help=f"scenario TOML file (default: {DEFAULT_SCENARIO})")
@@ -108,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sources(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "validate":
             sc = load_scenario(args.scenario)
             m = sc.model
@@ -255,6 +267,15 @@ def _compare(args) -> int:
     print(_record_text(df, sc, plot=args.plot))
     if args.plot is not None:
         print(f"\nwrote {args.plot}")
+    return 0
+
+
+def _report(args) -> int:
+    from .report import write_report
+
+    out = args.out or args.results / "report.html"
+    write_report(args.results, out, scenario_path=args.scenario, resimulate=not args.no_resimulate)
+    print(f"wrote {out}")
     return 0
 
 

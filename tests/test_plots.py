@@ -93,3 +93,28 @@ def test_strength_and_ring_timelines_label_what_they_show(tmp_path):
     fig.savefig(tmp_path / "t.png")
     assert (tmp_path / "t.png").stat().st_size > 20_000
     plt.close(fig)
+
+
+def test_paired_plot_labels_both_variants_and_reports_the_median_difference(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from nomonhan_sim.plot import paired_summary, plot_paired
+
+    rng = np.random.default_rng(3)
+    a = rng.normal(5000, 800, 150)
+    b = a + rng.normal(1500, 300, 150)   # variant b costs about 1,500 more in every world
+    fig, axes = plt.subplots(1, 2)
+    s = plot_paired(axes, a, b, "envelopment", "frontal", "Soviet casualties", "men")
+    assert axes[0].get_xlabel() == "Soviet casualties, envelopment (men)"
+    assert axes[0].get_ylabel() == "Soviet casualties, frontal (men)"
+    assert axes[1].get_xlabel() == "Soviet casualties: frontal minus envelopment (men)"
+    assert 1400 < s.median_diff < 1600 and s.ci_low < s.median_diff < s.ci_high
+    assert s.share_b_greater > 0.99 and s.wilcoxon_p < 1e-10
+    labels = [t.get_text() for t in axes[1].get_legend().get_texts()]
+    assert any(t.startswith("median difference 1,") for t in labels)
+    fig.savefig(tmp_path / "paired.png")
+    assert (tmp_path / "paired.png").stat().st_size > 10_000
+    plt.close(fig)
+    # no difference at all: the test statistic is undefined, not a false "significant"
+    same = paired_summary(a, a)
+    assert same.median_diff == 0 and np.isnan(same.wilcoxon_p)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .style import MEDIAN, RECORD, SIDE_COLOURS
+from .style import MEDIAN, RECORD, SIDE_COLOURS, SIM
+
+
+def _date_axis(ax) -> None:
+    """Dates every few days as '21 Aug' (no crowded month-start ticks); thousands separators on y."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    loc = mdates.AutoDateLocator(minticks=4, maxticks=9, interval_multiples=False)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def supply_timeline(ax, res, sides=None) -> None:
@@ -14,8 +25,6 @@ def supply_timeline(ax, res, sides=None) -> None:
     with ``[logistics]``; H-hour (hour 0) is marked.
     """
     import datetime as _dt
-
-    import matplotlib.dates as mdates
 
     sup = res.world.extra.get("supply")
     if sup is None or not sup.timeline:
@@ -35,7 +44,7 @@ def supply_timeline(ax, res, sides=None) -> None:
     for req in c.scenario.model.logistics.requirements:
         tag = req.source.split(":")[0]
         ax.axhline(req.tons, color=RECORD, lw=1.2, ls=":", label=f"{req.side} requirement {req.tons:,.0f} t [{tag}]")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _date_axis(ax)
     ax.set_xlabel("date (1939)")
     ax.set_ylabel("stock held in depots and units (t)")
     ax.set_title(f"Supply held by each side in depots and units: median and 90% of {res.world.R} worlds")
@@ -49,8 +58,6 @@ def strength_timeline(ax, res, what: str = "personnel") -> None:
     the traced worlds.
     """
     import datetime as _dt
-
-    import matplotlib.dates as mdates
 
     if res.trace is None:
         raise ValueError("strength_timeline needs a result run with trace_worlds=[...]")
@@ -73,7 +80,7 @@ def strength_timeline(ax, res, what: str = "personnel") -> None:
         ax.fill_between(t, q[0], q[4], color=col, alpha=0.15, label=f"{sid}: 90% of worlds")
         ax.fill_between(t, q[1], q[3], color=col, alpha=0.3, label=f"{sid}: 50% of worlds")
         ax.plot(t, q[2], color=col, lw=1.8, label=f"{sid}: median")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _date_axis(ax)
     ax.set_xlabel("date (1939)")
     ax.set_ylabel(f"strength in the field ({unit})")
     ax.set_title(f"{unit.capitalize()} per side over time: median, 50% and 90% of {data.shape[1]} worlds")
@@ -91,7 +98,7 @@ def ring_closed_share(ax, days: np.ndarray, record: tuple[float, float] | None =
     end = end_day if end_day is not None else (np.nanmax(days) if np.isfinite(days).any() else 1.0)
     grid = np.linspace(0.0, end, 400)
     share = (days[None, :] <= grid[:, None]).mean(axis=1)
-    ax.plot(grid, share, color=SIDE_COLOURS[0], lw=2, label=f"simulated ({days.size} worlds)")
+    ax.plot(grid, share, color=SIM, lw=2, label=f"simulated ({days.size} worlds)")
     if record is not None:
         ax.axvspan(record[0], record[1], color=RECORD, alpha=0.3,
                    label=f"ring closed historically{': ' + source if source else ''}")
