@@ -74,6 +74,9 @@ def plot_paired(axes, a, b, label_a: str, label_b: str, quantity: str, unit: str
     lo = float(min(a[ok].min(), b[ok].min()))
     hi = float(max(a[ok].max(), b[ok].max()))
     ax1.plot([lo, hi], [lo, hi], color=MEDIAN, lw=1, ls="--", label="no difference (y = x)")
+    if hi >= 1000:  # thousands separators on count axes
+        for axis in (ax1.xaxis, ax1.yaxis, ax2.xaxis):
+            axis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax1.set_xlabel(f"{quantity}, {label_a} ({unit})")
     ax1.set_ylabel(f"{quantity}, {label_b} ({unit})")
     ax1.set_title(f"{quantity}: each world under both variants", fontsize=10)
