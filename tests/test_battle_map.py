@@ -90,3 +90,39 @@ def test_august_series_writes_a_png(tmp_path):
     plt.close(fig)
     assert out.stat().st_size > 10_000
     assert [ax.get_xlabel() for ax in fig.axes[:4]] == ["east (km)"] * 4
+
+
+def test_august_maps_show_the_pincers_meeting_behind_the_japanese_line():
+    """D+0: no pocket; D+3 and D+5: the 23rd Division's regiments encircled, both pincers east of them."""
+    from nomonhan_sim.engine.compiled import compile_scenario
+    from nomonhan_sim.engine.simulation import run_batch
+
+    sc = load_scenario(SCENARIOS / "khalkhin_gol_1939_august.toml")
+    res = run_batch(compile_scenario(sc), 1, np.random.SeedSequence(0), trace_worlds=[0])
+    groups = {u.id: u.group for u in sc.model.units}
+    japanese = {u.id for u in sc.model.units if u.side == "japanese"}
+    for day, pocket in ((0, False), (3, True), (5, True)):
+        fig, ax = plt.subplots()
+        out = battle_map(ax, res, world=0, hour=24.0 * day)
+        plt.close(fig)
+        enc = set(out["encircled"])
+        assert bool(enc & japanese) == pocket, f"D+{day}"
+        if pocket:
+            assert {"ir64", "ir71"} & enc, f"D+{day}: no 23rd Division regiment in the pocket"
+            east_edge = max(out["units"][u][0] for u in enc & japanese)
+            for group in ("northern", "southern"):  # some unit of each pincer stands at or beyond the pocket's east side
+                xs = [xy[0] for u, xy in out["units"].items() if groups.get(u) == group]
+                assert max(xs) >= east_edge, f"D+{day}: the {group} pincer is not behind the pocket"
+
+
+def test_animation_of_one_world_writes_a_gif_with_one_frame_per_step(three, tmp_path):
+    from PIL import Image
+
+    from nomonhan_sim.plot import animate_world
+
+    path = animate_world(three, tmp_path / "world.gif", step_hours=6, dpi=40)
+    with Image.open(path) as im:
+        assert im.format == "GIF"
+        frames = im.n_frames
+    t = three.trace.t
+    assert frames == len(np.arange(t[0], t[-1] + 1e-9, 6))
