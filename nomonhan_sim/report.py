@@ -111,7 +111,7 @@ def _traced_figures(parts: ReportParts, res, n: int) -> None:
     sc = parts.scenario
     last_day = sc.model.engine.duration_hours / 24.0
     days = [d for d in MAP_DAYS if d <= last_day] or [0]
-    fig = battle_map_series(res, days=days, world=0)
+    fig = battle_map_series(res, days=days, world=0, ncols=2 if len(days) == 4 else len(days))
     parts.figures.append(("fig-maps", figure_png(fig, dpi=80),
                           f"Battle map of world 0 of this run at D+{', D+'.join(str(d) for d in days)} "
                           f"(D = {sc.model.engine.start:%d %b %Y %H:%M}): unit symbols at their positions, "
@@ -181,7 +181,8 @@ def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
                      f"pandas {pd.__version__}, matplotlib {mpl.__version__}"),
         ("report written", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("reproduce with", f"python -m nomonhan_sim run {sc.path} --replicates {m.get('replicates')} "
-                           f"--seed {m.get('seed')} --chunk-size {m.get('chunk_size')}"),
+                           f"--seed {m.get('seed')} --chunk-size {m.get('chunk_size')}"
+                           + (" --deterministic" if m.get("stochastic") is False and sc.model.engine.stochastic else "")),
     ]
     return parts
 
