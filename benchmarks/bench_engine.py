@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nomonhan_sim.engine.compiled import compile_scenario
-from nomonhan_sim.engine.simulation import run_batch
+from nomonhan_sim.simulation import run_batch
 from nomonhan_sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,12 +23,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nomonhan_sim.engine.compiled import compile_scenario  # noqa: E402
-from nomonhan_sim.engine.simulation import run_batch  # noqa: E402
+from nomonhan_sim.simulation import run_batch  # noqa: E402
 from nomonhan_sim.experiment import run_experiment  # noqa: E402
 from nomonhan_sim.plot import battle_map  # noqa: E402
 from nomonhan_sim.plot.style import SIDE_COLOURS  # noqa: E402
 from nomonhan_sim.scenario import scenario_from_dict  # noqa: E402
-from nomonhan_sim.summary import format_table, summarise  # noqa: E402
+from nomonhan_sim.experiment.summary import format_table, summarise  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ILLUSTRATIVE = "illustrative value for this example, not a historical figure"

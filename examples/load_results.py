@@ -27,7 +27,7 @@ from nomonhan_sim.plot.style import RECORD  # noqa: E402
 from nomonhan_sim.record import load_record  # noqa: E402
 from nomonhan_sim.record.compare import compare_outcomes  # noqa: E402
 from nomonhan_sim.scenario import load_scenario  # noqa: E402
-from nomonhan_sim.store import read_results, write_results  # noqa: E402
+from nomonhan_sim.experiment.store import read_results, write_results  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "khalkhin_gol_1939_august.toml"

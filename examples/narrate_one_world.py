@@ -24,9 +24,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nomonhan_sim.engine.compiled import compile_scenario  # noqa: E402
-from nomonhan_sim.engine.simulation import run_batch  # noqa: E402
-from nomonhan_sim.narrate import narrate  # noqa: E402
-from nomonhan_sim.outcomes import outcomes_frame  # noqa: E402
+from nomonhan_sim.simulation import run_batch  # noqa: E402
+from nomonhan_sim.report.narrate import narrate  # noqa: E402
+from nomonhan_sim.experiment.outcomes import outcomes_frame  # noqa: E402
 from nomonhan_sim.plot import battle_map  # noqa: E402
 from nomonhan_sim.scenario import load_scenario  # noqa: E402
 

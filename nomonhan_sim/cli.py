@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .record import RecordError
     from .scenario import ScenarioError, load_scenario
-    from .store import StoreError
+    from .experiment.store import StoreError
 
     try:
         if args.command == "sources":
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "narrate":
             return _narrate(sc, args)
         if args.command == "params":
-            from .parameters import parameter_table
+            from .scenario.parameters import parameter_table
 
             print(parameter_table(sc))
             return 0
@@ -169,12 +169,12 @@ def _record_text(df, sc, plot: Path | None = None) -> str:
 def _run(sc, args) -> int:
     from tqdm import tqdm
 
-    from .experiment import DEFAULT_CHUNK, run_experiment
-    from .store import write_results
-    from .summary import format_table, summarise
+    from .experiment.runner import DEFAULT_CHUNK, run_experiment
+    from .experiment.store import write_results
+    from .experiment.summary import format_table, summarise
 
     if args.out is not None:  # fail early on an unwritable folder, before the long part
-        from .store import StoreError
+        from .experiment.store import StoreError
         try:
             args.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -202,7 +202,7 @@ def _run(sc, args) -> int:
 
 def _supply_text(df, sc) -> str:
     """Stock at H-hour against each side's requirement."""
-    from .summary import fmt
+    from .experiment.summary import fmt
 
     lines = ["Supply at H-hour (depots + units):"]
     reqs = {r.side: r for r in sc.model.logistics.requirements}
@@ -252,7 +252,7 @@ def _sources(args) -> int:
 
 def _compare(args) -> int:
     from .scenario import load_scenario
-    from .store import StoreError, read_results
+    from .experiment.store import StoreError, read_results
 
     df, manifest = read_results(args.results)
     path = args.scenario or manifest.get("scenario_path")
@@ -271,7 +271,7 @@ def _compare(args) -> int:
 
 
 def _report(args) -> int:
-    from .report import write_report
+    from .report.builder import write_report
 
     out = args.out or args.results / "report.html"
     write_report(args.results, out, scenario_path=args.scenario, resimulate=not args.no_resimulate)
@@ -283,8 +283,8 @@ def _narrate(sc, args) -> int:
     import numpy as np
 
     from .engine.compiled import compile_scenario
-    from .engine.simulation import run_batch
-    from .narrate import narrate
+    from .simulation import run_batch
+    from .report.narrate import narrate
 
     c = compile_scenario(sc)
     res = run_batch(c, 1, np.random.SeedSequence(args.seed), log_events=True)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nomonhan_sim.engine.compiled import compile_scenario
-from nomonhan_sim.engine.simulation import run_batch
+from nomonhan_sim.simulation import run_batch
 from nomonhan_sim.scenario import scenario_from_dict
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nomonhan_sim import attrition
+from nomonhan_sim.model import attrition
 from conftest import duel, run
 
 

@@ -80,7 +80,7 @@ def test_symbols_draw_for_every_type_and_echelon():
 
 def test_august_series_writes_a_png(tmp_path):
     from nomonhan_sim.engine.compiled import compile_scenario
-    from nomonhan_sim.engine.simulation import run_batch
+    from nomonhan_sim.simulation import run_batch
 
     c = compile_scenario(load_scenario(SCENARIOS / "khalkhin_gol_1939_august.toml"))
     res = run_batch(c, 1, np.random.SeedSequence(0), trace_worlds=[0])
@@ -95,7 +95,7 @@ def test_august_series_writes_a_png(tmp_path):
 def test_august_maps_show_the_pincers_meeting_behind_the_japanese_line():
     """D+0: no pocket; D+3 and D+5: the 23rd Division's regiments encircled, both pincers east of them."""
     from nomonhan_sim.engine.compiled import compile_scenario
-    from nomonhan_sim.engine.simulation import run_batch
+    from nomonhan_sim.simulation import run_batch
 
     sc = load_scenario(SCENARIOS / "khalkhin_gol_1939_august.toml")
     res = run_batch(compile_scenario(sc), 1, np.random.SeedSequence(0), trace_worlds=[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nomonhan_sim.network import all_pairs_next_hop, next_hop_toward, reachable
+from nomonhan_sim.engine.network import all_pairs_next_hop, next_hop_toward, reachable
 from nomonhan_sim.engine.state import OUT
 from conftest import run
 from nomonhan_sim.scenario import scenario_from_dict

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nomonhan_sim.parameters import parameter_table
+from nomonhan_sim.scenario.parameters import parameter_table
 from nomonhan_sim.scenario import load_scenario
 from conftest import ROOT, SCENARIOS
 

@@ -12,7 +12,7 @@ from nomonhan_sim.cli import main
 from nomonhan_sim.experiment import run_experiment
 from nomonhan_sim.report import write_report
 from nomonhan_sim.scenario import load_scenario
-from nomonhan_sim.store import read_results, write_results
+from nomonhan_sim.experiment.store import read_results, write_results
 from conftest import SCENARIOS
 
 AUGUST = SCENARIOS / "khalkhin_gol_1939_august.toml"

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from nomonhan_sim.experiment import chunk_seed, plan_chunks, run_experiment
-from nomonhan_sim.outcomes import batch_outcomes
+from nomonhan_sim.experiment.outcomes import batch_outcomes
 from nomonhan_sim.scenario import scenario_from_dict
 from conftest import fixture_dict, run
 

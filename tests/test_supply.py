@@ -7,9 +7,9 @@ import copy
 import numpy as np
 import pytest
 
-from nomonhan_sim.qjm_tables import ammunition_factor
+from nomonhan_sim.model.qjm_tables import ammunition_factor
 from nomonhan_sim.scenario import scenario_from_dict
-from nomonhan_sim.supply import AMMO
+from nomonhan_sim.model.supply import AMMO
 from conftest import fixture_dict, run
 
 

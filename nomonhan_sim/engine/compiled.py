@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..network import all_pairs_next_hop
-from ..qjm_tables import FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAIN_FACTORS, TERRAINS
 from ..scenario.loader import LoadedScenario
-from ..scenario.schema import EQUIPMENT_CLASSES
+from ..vocabulary.classes import EQUIPMENT_CLASSES, FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAINS
+from .network import all_pairs_next_hop
 
 TASKS = ("move", "attack", "defend", "hold", "withdraw")
 TASK = {t: i for i, t in enumerate(TASKS)}
@@ -60,9 +59,7 @@ class Compiled:
     capacity: np.ndarray         # (P, P) supply tons/day the route can pass (inf: no limit)
     road_class: np.ndarray       # (P, P) int index into ROADS (-1 no route)
     next_hop: np.ndarray         # (P, P) static shortest-path next hop
-    terrain_defence: np.ndarray  # (P,) r_u
-    terrain_casualty: np.ndarray # (P,) r_c
-    terrain_mobility: np.ndarray # (P,) r_m
+    terrain: np.ndarray          # (P,) index into vocabulary.TERRAINS (factors: model.qjm_tables)
     fort_level: np.ndarray       # (P,) 0..3
     disputed: np.ndarray         # (P,) bool
     initial_holder: np.ndarray   # (P,) side index or -1
@@ -117,7 +114,6 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         road[a, b] = road[b, a] = ROADS.index(r.road)
     _, next_hop = all_pairs_next_hop(km)
 
-    tf = np.array([TERRAIN_FACTORS[p.terrain] for p in m.places]).reshape(P, 3)
     sources = np.zeros((len(side_ids), P), bool)
     for s, side in m.sides.items():
         for src in side.supply_sources:
@@ -155,7 +151,7 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         scenario=sc, side_ids=side_ids, place_ids=place_ids, unit_ids=unit_ids,
         xy=np.array([[p.x_km, p.y_km] for p in m.places], float).reshape(P, 2),
         km=km, adj=np.isfinite(km), crossing=crossing, capacity=capacity, road_class=road, next_hop=next_hop,
-        terrain_mobility=tf[:, 0], terrain_defence=tf[:, 1], terrain_casualty=tf[:, 2],
+        terrain=np.array([TERRAINS.index(p.terrain) for p in m.places], int),
         fort_level=np.array([FORTIFICATION_LEVEL[p.fortification] for p in m.places]),
         disputed=np.array([p.disputed for p in m.places], bool),
         initial_holder=np.array([s_idx[p.holder] if p.holder else -1 for p in m.places]),
@@ -170,5 +166,3 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         orders=tuple(tuple(o) for o in orders),
     )
 
-
-assert set(TERRAIN_FACTORS) == set(TERRAINS)

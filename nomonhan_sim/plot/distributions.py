@@ -12,7 +12,7 @@ import textwrap
 
 import numpy as np
 
-from ..outcome_names import describe
+from ..vocabulary.outcome_names import describe
 from ..record.compare import Comparison
 from .style import BAND, MEDIAN, RECORD, SIM
 

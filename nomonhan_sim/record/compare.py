@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..outcome_names import describe
-from ..summary import fmt as _fmt
-from ..summary import quantiles
+from ..vocabulary.numbers import fmt as _fmt
+from ..vocabulary.numbers import quantiles
+from ..vocabulary.outcome_names import describe
 from .claims import Claim, Record
 
 

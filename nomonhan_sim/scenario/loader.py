@@ -243,7 +243,7 @@ def _check_references(sc: Scenario, path: str) -> None:
 
         check_logistics(sc, place_ids, fail)
 
-    from ..outcome_names import outcome_names  # local: outcome_names imports the schema
+    from ..vocabulary.outcome_names import outcome_names
 
     known = outcome_names(sc.sides)
     record = None

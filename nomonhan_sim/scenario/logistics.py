@@ -12,10 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..vocabulary.classes import SUPPLY_CLASSES, SupplyClass  # noqa: F401
 from .quantity import Quantity
 
-SupplyClass = Literal["ammunition", "fuel", "food_water", "other"]
-SUPPLY_CLASSES: tuple[str, ...] = SupplyClass.__args__  # type: ignore[attr-defined]
 Activity = Literal["combat", "moving", "idle"]
 
 

@@ -15,25 +15,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..vocabulary.classes import EQUIPMENT_CLASSES, EquipmentClass, Fortification, Posture, Terrain  # noqa: F401
 from .logistics import Logistics
 from .quantity import Distribution, Quantity, _num
 
-Terrain = Literal[
-    "rolling_bare", "rolling_mixed", "flat_bare_hard", "flat_mixed", "flat_desert",
-    "rolling_dunes", "rugged_bare", "rugged_mixed", "swamp_mixed", "urban",
-]
-Fortification = Literal["none", "hasty", "prepared", "fortified"]
 RoadClass = Literal["road", "track", "cross_country"]
 UnitType = Literal[
     "infantry", "rifle", "motor_rifle", "tank", "motor_armoured", "cavalry",
     "artillery", "machine_gun", "airborne", "engineer", "reconnaissance", "border_guard",
 ]
 Echelon = Literal["company", "battalion", "regiment", "brigade", "division", "corps", "army"]
-Posture = Literal["attack", "hasty", "prepared", "fortified", "reserve"]
-EquipmentClass = Literal[
-    "tanks", "armoured_cars", "guns", "anti_tank_guns", "mortars", "machine_guns", "trucks",
-]
-EQUIPMENT_CLASSES: tuple[str, ...] = EquipmentClass.__args__  # type: ignore[attr-defined]
 AttritionLaw = Literal["square", "linear", "logarithmic", "power", "dupuy"]
 Task = Literal["move", "attack", "defend", "hold", "withdraw"]
 

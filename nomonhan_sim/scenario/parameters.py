@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .scenario import quantity as qty
-from .scenario.loader import LoadedScenario
+from . import quantity as qty
+from .loader import LoadedScenario
 
 
 def _value(q) -> str:

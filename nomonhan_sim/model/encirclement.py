@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine.compiled import Compiled
-from .engine.state import OUT, World
-from .network import reachable
+from ..engine.compiled import Compiled
+from ..engine.state import OUT, World
+from ..engine.network import reachable
 
 
 def update_control(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from .. import combat
-from ..encirclement import encircled_units, update_control
-from ..eventlog import EventLog
-from ..movement import Movement, presence
-from ..orders import holding, ready_to_plan, start_due_orders
-from ..supply import Supply
-from .clock import LateTimeout
-from .compiled import Compiled
-from .state import MOVING, OUT, World, draw_world
+from .engine.clock import LateTimeout
+from .engine.compiled import Compiled
+from .engine.eventlog import EventLog
+from .engine.state import MOVING, OUT, World, draw_world
+from .model import combat
+from .model.encirclement import encircled_units, update_control
+from .model.movement import Movement, presence
+from .model.orders import holding, ready_to_plan, start_due_orders
+from .model.supply import Supply
 
 #: A unit below this share of its initial men is no longer a fighting unit and
 #: breaks whatever its orders (convention of this model, not a sourced figure).

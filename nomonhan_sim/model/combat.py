@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import attrition
-from .engine.compiled import ARMOUR_CLASSES, Compiled
-from .engine.state import MOVING, World
-from .qjm_tables import POSTURE_DEFENDER_CASUALTY, POSTURE_STRENGTH, opposition_factor, size_factor
+from ..engine.compiled import ARMOUR_CLASSES, Compiled
+from ..engine.state import MOVING, World
+from .qjm_tables import POSTURE_DEFENDER_CASUALTY, POSTURE_STRENGTH, opposition_factor, size_factor, terrain_factors
 
 LANCHESTER_COEF = {"square": "square_coefficient", "linear": "linear_coefficient",
                    "logarithmic": "logarithmic_coefficient", "power": "power_coefficient"}
@@ -75,11 +75,12 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
         return contested
 
     # --- combat power -----------------------------------------------------
+    _, terrain_defence, terrain_casualty = terrain_factors(c.terrain)  # (P,) r_u, r_c
     holder = w.control[rows, w.loc]                             # (R, U)
     defending = holder == c.unit_side[None, :]
     fort = np.where(c.initial_holder[w.loc] == c.unit_side[None, :], c.fort_level[w.loc], 0)
     level = np.maximum(w.posture, fort)
-    def_mult = np.where(defending, POSTURE_STRENGTH[level] * c.terrain_defence[w.loc], 1.0)
+    def_mult = np.where(defending, POSTURE_STRENGTH[level] * terrain_defence[w.loc], 1.0)
     if "firepower_factor" in w.extra:  # the supply model: encircled units simply run dry
         iso = w.extra["firepower_factor"]
     else:  # no supply model: a stand-in decay of encircled units' power
@@ -123,7 +124,7 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(opp_p > 0, own_p / opp_p, 1.0)
             rate = (base * mult * np.nan_to_num(cas_factor[:, s, :], nan=1.0)
-                    * c.terrain_casualty[None, :] * size_factor(men_in_combat) * opposition_factor(ratio))
+                    * terrain_casualty[None, :] * size_factor(men_in_combat) * opposition_factor(ratio))
             mean[:, s, :] = attrition.dupuy_loss(own_n, rate, dt)
     else:  # pragma: no cover - schema restricts the law names
         raise ValueError(f"unknown attrition law {law!r}")

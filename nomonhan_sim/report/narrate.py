@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .engine.simulation import BatchResult
+from ..simulation import BatchResult
 
 _VERB = {
     "order": "starts order: {detail}", "arrived": "arrives at {place}", "broke": "breaks at {place}",

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine.clock import WorldClock
-from .scenario.logistics import SUPPLY_CLASSES
+from ..engine.clock import WorldClock
+from ..scenario.logistics import SUPPLY_CLASSES
 
 AMMO, FUEL, FOOD, OTHER = range(4)
 LOADING, OUTBOUND, UNLOADING, RETURNING, WAITING = range(5)

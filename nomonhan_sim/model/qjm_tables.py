@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Posture levels, in the order used for arrays. "attack" and "reserve" get the
-#: meeting-engagement factors (1.0) when such a unit ends up defending.
-POSTURES = ("attack", "hasty", "prepared", "fortified", "reserve")
-POSTURE_LEVEL = {"attack": 0, "reserve": 0, "hasty": 1, "prepared": 2, "fortified": 3}
-FORTIFICATION_LEVEL = {"none": 0, "hasty": 1, "prepared": 2, "fortified": 3}
+from ..vocabulary.classes import FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAINS  # noqa: F401  (levels 0..3)
 
 #: By level 0..3 (meeting, hasty, prepared, fortified): defender strength
 #: multiplier u_s and defender casualty factor u_cd. [combat_models.md §3.2 PostureFactors]
 POSTURE_STRENGTH = np.array([1.0, 1.3, 1.5, 1.6])
 POSTURE_DEFENDER_CASUALTY = np.array([1.0, 0.8, 0.85, 0.9])
 
-TERRAINS = (
-    "rolling_bare", "rolling_mixed", "flat_bare_hard", "flat_mixed", "flat_desert",
-    "rolling_dunes", "rugged_bare", "rugged_mixed", "swamp_mixed", "urban",
-)
 #: terrain -> (mobility r_m, defence-position r_u, casualty r_c) [combat_models.md §3.2 TerrainFactors]
 TERRAIN_FACTORS = {
     "rolling_bare": (1.0, 1.2, 0.8),
@@ -38,6 +30,17 @@ TERRAIN_FACTORS = {
     "swamp_mixed": (0.4, 1.3, 0.4),
     "urban": (0.7, 1.4, 0.5),
 }
+
+assert set(TERRAIN_FACTORS) == set(TERRAINS)
+#: (terrain index in TERRAINS, 3): columns r_m, r_u, r_c
+TERRAIN_FACTOR_TABLE = np.array([TERRAIN_FACTORS[t] for t in TERRAINS], float)
+
+
+def terrain_factors(terrain: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mobility r_m, defence-position r_u, casualty r_c) for places of terrain index ``terrain``."""
+    t = TERRAIN_FACTOR_TABLE[np.asarray(terrain, int)]
+    return t[..., 0], t[..., 1], t[..., 2]
+
 
 #: Size factor vs own personnel [combat_models.md §3.3 StrengthSize]
 SIZE_MEN = np.array([500, 1000, 2000, 4000, 6000, 10000, 15000, 25000, 45000, 75000, 100000, 120000.0])

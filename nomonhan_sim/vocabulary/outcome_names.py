@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .scenario.schema import EQUIPMENT_CLASSES
+from .classes import EQUIPMENT_CLASSES
 
 #: outcome -> (unit, description)
 GLOBAL_OUTCOMES = {

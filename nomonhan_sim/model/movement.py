@@ -18,11 +18,12 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from .engine.clock import WorldClock
-from .engine.compiled import TASK, Compiled
-from .engine.state import HALTED, IDLE, MOVING, OUT, World
-from .eventlog import EventLog
-from .network import next_hop_toward
+from ..engine.clock import WorldClock
+from ..engine.compiled import TASK, Compiled
+from ..engine.state import HALTED, IDLE, MOVING, OUT, World
+from ..engine.eventlog import EventLog
+from ..engine.network import next_hop_toward
+from .qjm_tables import terrain_factors
 
 
 def presence(c: Compiled, w: World) -> np.ndarray:
@@ -46,6 +47,7 @@ class Movement:
         self.clock = WorldClock(env, (w.R, c.U), resolution)
         p = w.params
         # speed multiplier per road class index (road, track, cross_country)
+        self.terrain_mobility = terrain_factors(c.terrain)[0]  # (P,) r_m
         self.road_factor = np.stack([p["road_factor_road"], np.ones(w.R), p["road_factor_cross_country"]], 1)
         self.proc = env.process(self._run())
 
@@ -169,7 +171,7 @@ class Movement:
             if r.size == 0:
                 return
         here = w.loc[r, u]
-        speed = w.speed[r, u] * self.road_factor[r, c.road_class[here, nxt]] * c.terrain_mobility[nxt]
+        speed = w.speed[r, u] * self.road_factor[r, c.road_class[here, nxt]] * self.terrain_mobility[nxt]
         if fuel is not None:
             speed = speed * f
         hours = c.km[here, nxt] / speed

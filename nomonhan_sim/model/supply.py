@@ -26,14 +26,14 @@ import numpy as np
 import simpy
 
 from .convoys import make_fleet, run_fleet
-from .engine.compiled import Compiled
-from .engine.state import MOVING, OUT, World
-from .eventlog import EventLog
+from ..engine.compiled import Compiled
+from ..engine.state import MOVING, OUT, World
+from ..engine.eventlog import EventLog
 from .movement import presence
-from .network import reachable
+from ..engine.network import reachable
 from .qjm_tables import ammunition_factor
-from .scenario import quantity as qty
-from .scenario.logistics import SUPPLY_CLASSES
+from ..scenario import quantity as qty
+from ..scenario.logistics import SUPPLY_CLASSES
 
 AMMO, FUEL, FOOD, OTHER = range(4)
 MOTORISED = {"tank", "motor_rifle", "motor_armoured", "reconnaissance"}
@@ -230,7 +230,7 @@ class Supply:
 
     def _km_to(self, place: int) -> np.ndarray:
         if not hasattr(self, "_dist"):
-            from .network import all_pairs_next_hop
+            from ..engine.network import all_pairs_next_hop
             self._dist, _ = all_pairs_next_hop(self.c.km)
         return self._dist[:, place]
 

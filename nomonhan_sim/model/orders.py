@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine.compiled import TASK, TRIG_ARRIVED, TRIG_BROKEN, TRIG_ENEMY_AT, TRIG_NONE, TRIG_TIME, Compiled
-from .engine.state import HALTED, IDLE, World
-from .eventlog import EventLog
+from ..engine.compiled import TASK, TRIG_ARRIVED, TRIG_BROKEN, TRIG_ENEMY_AT, TRIG_NONE, TRIG_TIME, Compiled
+from ..engine.state import HALTED, IDLE, World
+from ..engine.eventlog import EventLog
 
 _EPS = 1e-9
 

@@ -18,11 +18,11 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .engine.compiled import Compiled, compile_scenario
-from .engine.simulation import run_batch
+from .. import __version__
+from ..engine.compiled import Compiled, compile_scenario
+from ..scenario.loader import LoadedScenario
+from ..simulation import run_batch
 from .outcomes import outcomes_frame
-from .scenario.loader import LoadedScenario
 
 DEFAULT_CHUNK = 250
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .engine.simulation import BatchResult
+from ..simulation import BatchResult
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:

@@ -4,18 +4,18 @@ Event times that did not happen within the run (the ring never closed) are
 censored at the end of the run: they count as "later than the end" (+inf) in
 the quantiles, so a median of "> end" means it failed to happen in most
 worlds. The share of worlds where it happened is shown beside the interval.
-The comparison with the historical record is :mod:`nomonhan_sim.record.compare`.
+The comparison with the historical record is :mod:`nomonhan_sim.record.compare`;
+formatting and quantiles are :mod:`nomonhan_sim.vocabulary.numbers`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .outcome_names import describe
+from ..vocabulary import describe, fmt, quantiles
 
 ID_COLUMNS = {"replicate", "seed", "chunk"}
 
@@ -29,24 +29,6 @@ class Row:
     median: float
     q05: float
     q95: float
-
-
-def fmt(x: float) -> str:
-    """Compact number: thousands separators for large values, '> end' for +inf."""
-    if x == math.inf:
-        return "> end"
-    if not math.isfinite(x):
-        return "-"
-    ax = abs(x)
-    return f"{x:,.0f}" if ax >= 100 else f"{x:.1f}" if ax >= 10 else f"{x:.2f}"
-
-
-def quantiles(col: str, v: np.ndarray) -> tuple[float, float, float]:
-    """5 %, 50 %, 95 % quantiles; event times that never happened count as +inf."""
-    if col.endswith("_day"):
-        return tuple(np.quantile(np.where(np.isnan(v), np.inf, v), [0.05, 0.5, 0.95], method="lower"))
-    fin = v[np.isfinite(v)]
-    return tuple(np.quantile(fin, [0.05, 0.5, 0.95])) if fin.size else (np.nan,) * 3
 
 
 def summarise(df: pd.DataFrame) -> list[Row]:

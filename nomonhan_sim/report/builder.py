@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .report_html import esc, figure_block, figure_png, page, table
-from .store import StoreError, read_results
-from .summary import fmt, summarise
+from .. import __version__
+from .html import esc, figure_block, figure_png, page, table
+from ..experiment.store import StoreError, read_results
+from ..experiment.summary import fmt, summarise
 
 MAP_DAYS = (0, 3, 5, 11)
 
@@ -46,7 +46,7 @@ class ReportParts:
 
 
 def _scenario_for(results_dir: Path, manifest: dict, scenario_path: str | Path | None):
-    from .scenario import load_scenario
+    from ..scenario import load_scenario
 
     path = scenario_path or manifest.get("scenario_path")
     if not path:
@@ -61,10 +61,10 @@ def _scenario_for(results_dir: Path, manifest: dict, scenario_path: str | Path |
 
 def _resimulate_chunk0(sc, manifest: dict, df):
     """Chunk 0 of the run, traced; and whether it reproduces the saved rows."""
-    from .engine.compiled import compile_scenario
-    from .engine.simulation import run_batch
-    from .experiment import DEFAULT_CHUNK, chunk_seed
-    from .outcomes import outcomes_frame
+    from ..engine.compiled import compile_scenario
+    from ..simulation import run_batch
+    from ..experiment.runner import DEFAULT_CHUNK, chunk_seed
+    from ..experiment.outcomes import outcomes_frame
 
     seed = int(manifest["seed"])
     n = min(int(manifest.get("chunk_size", DEFAULT_CHUNK)), int(manifest.get("replicates", len(df))))
@@ -81,7 +81,7 @@ def _resimulate_chunk0(sc, manifest: dict, df):
 def _outcome_figures(parts: ReportParts) -> None:
     import matplotlib.pyplot as plt
 
-    from .plot import ring_closed_share, scenario_page
+    from ..plot import ring_closed_share, scenario_page
 
     sc, df, rows = parts.scenario, parts.outcomes, parts.comparisons
     end_day = sc.model.engine.duration_hours / 24.0
@@ -106,7 +106,7 @@ def _outcome_figures(parts: ReportParts) -> None:
 def _traced_figures(parts: ReportParts, res, n: int) -> None:
     import matplotlib.pyplot as plt
 
-    from .plot import battle_map_series, strength_timeline, supply_timeline
+    from ..plot import battle_map_series, strength_timeline, supply_timeline
 
     sc = parts.scenario
     last_day = sc.model.engine.duration_hours / 24.0
@@ -140,8 +140,8 @@ def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
     import matplotlib
 
     matplotlib.use("Agg")
-    from .record import load_record
-    from .record.compare import compare_outcomes
+    from ..record import load_record
+    from ..record.compare import compare_outcomes
 
     results_dir = Path(results_dir)
     df, manifest = read_results(results_dir)
@@ -218,7 +218,7 @@ def _order_of_battle_html(parts: ReportParts) -> list[str]:
 
 
 def _bounds(q) -> tuple[float, float]:
-    from .scenario.schema import _range_text
+    from ..scenario.schema import _range_text
 
     lo, hi, _ = _range_text(q)
     return lo, hi
