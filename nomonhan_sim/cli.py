@@ -12,8 +12,9 @@ import sys
 import numpy as np
 from pathlib import Path
 
+from .vocabulary.defaults import DEFAULT_SEED
+
 DEFAULT_SCENARIO = "scenarios/khalkhin_gol_1939_august.toml"
-DEFAULT_SEED = 19390820
 
 
 def _default_scenario() -> Path:

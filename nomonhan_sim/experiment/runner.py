@@ -22,6 +22,7 @@ from .. import __version__
 from ..engine.compiled import Compiled, compile_scenario
 from ..scenario.loader import LoadedScenario
 from ..simulation import run_batch
+from ..vocabulary.defaults import DEFAULT_SEED
 from .outcomes import outcomes_frame
 
 DEFAULT_CHUNK = 250
@@ -55,7 +56,7 @@ def plan_chunks(replicates: int, chunk_size: int) -> list[tuple[int, int, int]]:
             for i, f in enumerate(range(0, replicates, chunk_size))]
 
 
-def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int = 0,
+def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int = DEFAULT_SEED,
                    chunk_size: int = DEFAULT_CHUNK, workers: int | None = None,
                    executor: cf.Executor | None = None, stochastic: bool | None = None,
                    progress: Callable[[int], None] | None = None) -> ExperimentResult:

@@ -42,6 +42,16 @@ class LoadedScenario:
             return self.parameters[f"{name}.{side}"]
         return self.parameters[name]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as plain data (JSON types: str, float, int, bool, list, dict).
+
+        Dates become ISO 8601 strings and every default is written out; the
+        scenario's own ``parameters`` are kept, the package defaults are not (they
+        merge again on loading). ``scenario_from_dict(sc.to_dict())`` gives back an
+        equal scenario with the same ``sha256``.
+        """
+        return self.model.model_dump(mode="json", by_alias=True)
+
 
 _UNION_TAGS = {"float", "Distribution", "int", "str", "Parameter", "dict[str,Parameter]"}
 
