@@ -18,12 +18,16 @@ import datetime as dt
 import functools
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+#: The package's claim files, found with importlib.resources wherever the package is
+#: installed (a :class:`~pathlib.Path` for any install in a folder: editable or wheel).
+DATA_DIR: Traversable = resources.files("nomonhan_sim.record") / "data"
 
 Grade = Literal["A", "B", "C", "D", "E"]
 #: What the grades mean (the a-priori standing of the source, before cross-checks).
@@ -67,6 +71,7 @@ class ClaimSource(_M):
 
     @property
     def label(self) -> str:
+        """Short citation: ``seed <file>``, ``[TAG]`` or the dataset's name."""
         if self.seed:
             return f"seed {self.seed}"
         if self.tag:
@@ -75,11 +80,17 @@ class ClaimSource(_M):
 
 
 class Reliability(_M):
+    """A claim's a-priori reliability grade A-E (``GRADE_MEANING``) and the reason for it."""
+
     grade: Grade
     reason: str = Field(min_length=3)
 
 
 class Claim(_M):
+    """One statement by one source about one quantity: a figure (``value`` or
+    ``low``-``high`` in ``unit``), a date (``date`` or ``date_low``-``date_high``) or a
+    proposition (``statement``); see the module docstring."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     quantity: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     kind: Literal["figure", "date", "event", "claim"]
@@ -142,6 +153,8 @@ class Claim(_M):
 
 
 class ClaimFile(_M):
+    """One claim file: its ``[[claims]]`` tables."""
+
     claims: list[Claim] = Field(min_length=1)
 
 
@@ -159,22 +172,26 @@ class Record:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.claims})
 
     def get(self, claim_id: str) -> Claim:
+        """The claim with this id (``KeyError`` if there is none)."""
         return self._by_id[claim_id]
 
     def __contains__(self, claim_id: str) -> bool:
         return claim_id in self._by_id
 
     def by_quantity(self) -> dict[str, list[Claim]]:
+        """Claims grouped by quantity name, in file order within each group."""
         out: dict[str, list[Claim]] = {}
         for c in self.claims:
             out.setdefault(c.quantity, []).append(c)
         return out
 
     def from_seed(self, seed: str) -> list[Claim]:
+        """The claims taken from one seed document (file name ``NNN_<hex>.txt``)."""
         return [c for c in self.claims if c.source.seed == seed]
 
     @property
     def seeds(self) -> list[str]:
+        """File names of the seed documents any claim comes from, sorted."""
         return sorted({c.source.seed for c in self.claims if c.source.seed})
 
 
@@ -185,23 +202,34 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-def load_record(directory: Path | None = None) -> Record:
-    """Load and validate every ``*.toml`` claim file in ``directory`` (default: package data).
+def _claim_files(directory: Traversable) -> list[Traversable]:
+    if not directory.is_dir():
+        return []
+    return sorted((p for p in directory.iterdir() if p.name.endswith(".toml") and p.is_file()),
+                  key=lambda p: p.name)
+
+
+def load_record(directory: str | Path | Traversable | None = None) -> Record:
+    """Load and validate every ``*.toml`` claim file in ``directory`` (default: the
+    package's own, :data:`DATA_DIR`).
 
     Cached per directory and file modification times, so repeated loads are free.
     """
-    directory = Path(directory or DATA_DIR)
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.toml")))
+    directory = directory or DATA_DIR
+    if isinstance(directory, str):
+        directory = Path(directory)
+    stamp = tuple((p.name, p.stat().st_mtime_ns if isinstance(p, Path) else None)
+                  for p in _claim_files(directory))
     return _load_record(directory, stamp)
 
 
 @functools.lru_cache(maxsize=8)
-def _load_record(directory: Path, stamp: tuple) -> Record:
+def _load_record(directory: Traversable, stamp: tuple) -> Record:
     claims: list[Claim] = []
     seen: dict[str, str] = {}
-    for path in sorted(directory.glob("*.toml")):
+    for path in _claim_files(directory):
         try:
-            data = tomllib.loads(path.read_text("utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise RecordError(f"{path}: invalid TOML: {exc}") from None
         try:

@@ -49,19 +49,39 @@ class _Model(BaseModel):
 
 
 class ScenarioInfo(_Model):
-    name: str
-    description: str = ""
+    """The ``[scenario]`` table: what the scenario is."""
+
+    name: str = Field(description="Short name (shown in tables, reports and the results manifest).")
+    description: str = Field("", description="What the scenario represents, in prose (forces, dates, hour 0).")
     compare_scope: str = Field(
         "", description="What the historical comparison covers (dates, forces)."
     )
+    question: str = Field(
+        "", description="The question the scenario asks, in one line (shown by `python -m nomonhan_sim list`)."
+    )
+
+    @field_validator("question")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        if "\n" in v or "\r" in v:
+            raise ValueError("expected one line, found a line break")
+        return v
 
 
 class EngineSettings(_Model):
+    """The ``[engine]`` table: the simulated span, the combat step and the model's switches."""
+
     start: _dt.datetime = Field(description="Date-time of hour 0 (local time).")
     duration_hours: float = Field(gt=0, description="Simulated span in hours.")
     combat_step_hours: float = Field(1.0, gt=0, le=24, description="Combat adjudication step, hours.")
-    attrition_law: AttritionLaw = "dupuy"
-    stochastic: bool = True
+    attrition_law: AttritionLaw = Field(
+        "dupuy",
+        description="How losses at a contested place are computed: Lanchester square, linear, logarithmic "
+        "or general power law (coefficients from the parameters), or Dupuy (QJM) daily casualty rates.")
+    stochastic: bool = Field(
+        True,
+        description="Poisson (tau-leaping) losses, binomial equipment losses and lognormal travel delays; "
+        "false: expected values throughout (uncertain inputs are still drawn per world).")
     size_basis: Literal["engagement", "side"] = Field(
         "engagement",
         description="Men counted for the Dupuy size factor: the side's men at the contested place "
@@ -79,57 +99,82 @@ class EngineSettings(_Model):
 
 
 class Side(_Model):
-    name: str
+    """One of the two ``[sides.<id>]`` tables; the id is the table's key (e.g. ``soviet``)."""
+
+    name: str = Field(description="Display name.")
     supply_sources: list[str] = Field(min_length=1, description="Place ids of the side's supply sources.")
     rear: str = Field(description="Place id that broken units withdraw toward.")
-    source: str = ""
+    source: str = Field("", description="Where the side's figures come from (source tags).")
 
 
 class Place(_Model):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str
-    x_km: float
-    y_km: float
-    terrain: Terrain = "rolling_bare"
-    fortification: Fortification = "none"
+    """A node of the ground graph (``[[places]]``): a height, a crossing, a base."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                    description="Identifier used by routes, units, orders and depots.")
+    name: str = Field(description="Display name.")
+    x_km: float = Field(description="East coordinate on the scenario's local grid, km.")
+    y_km: float = Field(description="North coordinate on the scenario's local grid, km.")
+    terrain: Terrain = Field(
+        "rolling_bare", description="QJM terrain class: the defender's terrain factor, the casualty "
+        "factor and the mobility of units entering the place.")
+    fortification: Fortification = Field(
+        "none", description="Works at the place; units of its hour-0 holder defend at least at this "
+        "posture level.")
     disputed: bool = Field(False, description="Part of the disputed zone east of the river.")
     holder: str | None = Field(None, description="Side id controlling the place at hour 0.")
-    source: str
+    source: str = Field(description="Where the position and figures come from (source tags, "
+                        "'derived: ...' or 'estimate: ...').")
 
 
 class Route(_Model):
-    from_: str = Field(alias="from")
-    to: str
-    km: float = Field(gt=0)
-    road: RoadClass = "track"
-    river_crossing: bool = False
+    """An undirected road or track between two places (``[[routes]]``)."""
+
+    from_: str = Field(alias="from", description="Place id at one end (written ``from``).")
+    to: str = Field(description="Place id at the other end.")
+    km: float = Field(gt=0, description="Length, km.")
+    road: RoadClass = Field(
+        "track", description="Road class: speed × road_factor_road on a road, × 1 on a track, "
+        "× road_factor_cross_country across country.")
+    river_crossing: bool = Field(
+        False, description="The route crosses a river: each passage takes river_crossing_hours more.")
     capacity_tons_per_day: float | None = Field(
         None, gt=0, description="Most supply tons per day that can pass this route to units beyond it "
-        "(a bridge's or ferry's capacity); None: no limit.")
-    source: str
+        "(a bridge's or ferry's capacity); none: no limit.")
+    source: str = Field(description="Where the length and road class come from.")
 
 
 class Unit(_Model):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    side: str
-    name: str
-    type: UnitType
-    echelon: Echelon
-    personnel: Quantity
+    """A regiment, brigade or smaller force (``[[units]]``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                    description="Identifier used by orders, triggers and outcome columns.")
+    side: str = Field(description="Side id.")
+    name: str = Field(description="Display name.")
+    type: UnitType = Field(description="Unit type: sets the speed class (foot, cavalry, motor, "
+                           "artillery) and the consumption row.")
+    echelon: Echelon = Field(description="Size class, shown on the map symbol (no effect on the model).")
+    personnel: Quantity = Field(description="Men at hour 0 (> 0).")
     equipment: dict[EquipmentClass, Annotated[Quantity, AfterValidator(_non_negative)]] = Field(
-        default_factory=dict
+        default_factory=dict,
+        description="Pieces of each equipment class at hour 0 (each >= 0), e.g. { tanks = 40 }; "
+        "a class left out is none.",
     )
-    quality: Quantity = 1.0
-    posture: Posture = "hasty"
+    quality: Quantity = Field(1.0, description="Multiplier of the unit's combat power (1 = average; no unit).")
+    posture: Posture = Field(
+        "hasty", description="Posture at hour 0: attack (meeting engagement), hasty, prepared or "
+        "fortified defence, or reserve (not yet committed; meeting-engagement level).")
     breakpoint: Quantity = Field(
         0.5, description="Share of initial personnel lost at which the unit breaks (0-1]."
     )
-    start: str
-    group: str | None = None
+    start: str = Field(description="Place id where the unit stands at hour 0.")
+    group: str | None = Field(None, description="Name of a group of units that orders can address "
+                              "together (``group`` of an order).")
     front_force: bool = Field(
         False, description="Counts toward the 'front force' whose share lost is reported."
     )
-    source: str
+    source: str = Field(description="Where the figures come from (source tags, 'derived: ...' or "
+                        "'estimate: ...').")
 
     @field_validator("personnel")
     @classmethod
@@ -155,7 +200,7 @@ class Trigger(_Model):
     unit_arrived: str | None = Field(None, description="Unit id; fires when it reaches `place`.")
     enemy_at: str | None = Field(None, description="Place id; fires when an enemy unit is there.")
     unit_broken: str | None = Field(None, description="Unit id; fires when it breaks.")
-    place: str | None = None
+    place: str | None = Field(None, description="Place id that ``unit_arrived`` waits for.")
 
     @model_validator(mode="after")
     def _one(self) -> "Trigger":
@@ -184,14 +229,18 @@ class Order(_Model):
     order without trigger starts when the previous one is complete.
     """
 
-    unit: str | None = None
-    group: str | None = None
-    task: Task
-    objective: str | None = None
-    via: list[str] = Field(default_factory=list)
-    posture: Posture | None = None
-    trigger: Trigger | None = None
-    note: str = ""
+    unit: str | None = Field(None, description="Unit id the order is for (give unit or group).")
+    group: str | None = Field(None, description="Group name (a unit's ``group``): every unit of it "
+                              "gets the order.")
+    task: Task = Field(description="What to do (see above).")
+    objective: str | None = Field(None, description="Place id to go to (required for move and attack).")
+    via: list[str] = Field(default_factory=list, description="Place ids passed on the way, in order; "
+                           "consecutive ones (and the last and the objective) must be joined by routes.")
+    posture: Posture | None = Field(None, description="Posture while carrying out the order (default: "
+                                    "attack for move, attack and withdraw; hasty for defend and hold).")
+    trigger: Trigger | None = Field(None, description="When the order starts (none: when the unit's "
+                                    "previous order is complete).")
+    note: str = Field("", description="Free text: the order's date, source, reasoning.")
 
     @model_validator(mode="after")
     def _who(self) -> "Order":
@@ -210,10 +259,10 @@ class Parameter(_Model):
     estimates, whose ``source`` starts with "estimate").
     """
 
-    value: Quantity
-    unit: str = ""
-    source: str
-    claims: list[str] = Field(default_factory=list)
+    value: Quantity = Field(description="The value, in ``unit``.")
+    unit: str = Field("", description="Unit of measure, as text (e.g. 'km/h', 'share of personnel per day').")
+    source: str = Field(description="Source tags, 'derived: ...' or 'estimate: ...'.")
+    claims: list[str] = Field(default_factory=list, description="Claim ids of the record the value rests on.")
 
 
 class CompareTarget(_Model):
@@ -226,14 +275,17 @@ class CompareTarget(_Model):
     the range's midpoint). A target without claims must give low, high and source.
     """
 
-    outcome: str
-    claims: list[str] = Field(default_factory=list)
-    low: float | None = None
-    high: float | None = None
-    value: float | None = None
-    unit: str = ""
-    source: str = ""
-    note: str = ""
+    outcome: str = Field(description="Outcome name: casualties.<side>, ring_closed_day, ... "
+                         "(docs/results.md lists them).")
+    claims: list[str] = Field(default_factory=list, description="Claim ids of the record.")
+    low: float | None = Field(None, description="Lowest value of the historical range, in the outcome's "
+                              "unit (days after engine.start for times).")
+    high: float | None = Field(None, description="Highest value of the historical range, in the outcome's unit.")
+    value: float | None = Field(None, description="Central historical value, in the outcome's unit "
+                                "(default: the middle of the range).")
+    unit: str = Field("", description="Unit shown in tables (men, days, share, t).")
+    source: str = Field("", description="Source of low and high when no claims give them.")
+    note: str = Field("", description="Scope and derivation of the historical value.")
 
     @model_validator(mode="after")
     def _range(self) -> "CompareTarget":
@@ -247,13 +299,21 @@ class CompareTarget(_Model):
 
 
 class Scenario(_Model):
-    scenario: ScenarioInfo
-    engine: EngineSettings
-    sides: dict[str, Side] = Field(min_length=2, max_length=2)
-    places: list[Place] = Field(min_length=1)
-    routes: list[Route] = Field(default_factory=list)
-    units: list[Unit] = Field(min_length=1)
-    orders: list[Order] = Field(default_factory=list)
-    parameters: dict[str, Parameter | dict[str, Parameter]] = Field(default_factory=dict)
-    compare: list[CompareTarget] = Field(default_factory=list)
-    logistics: Logistics | None = None
+    """A whole scenario file: the tables below, validated and cross-checked on loading."""
+
+    scenario: ScenarioInfo = Field(description="Name and description.")
+    engine: EngineSettings = Field(description="Simulated span and model switches.")
+    sides: dict[str, Side] = Field(min_length=2, max_length=2, description="The two sides, by id.")
+    places: list[Place] = Field(min_length=1, description="Nodes of the ground graph.")
+    routes: list[Route] = Field(default_factory=list, description="Edges of the ground graph.")
+    units: list[Unit] = Field(min_length=1, description="The forces at hour 0.")
+    orders: list[Order] = Field(default_factory=list, description="Each unit's orders, in file order.")
+    parameters: dict[str, Parameter | dict[str, Parameter]] = Field(
+        default_factory=dict,
+        description="Model parameters overriding the package defaults, by name "
+        "(``[parameters.<name>]``) or per side (``[parameters.<name>.<side>]``); the names are those of "
+        "nomonhan_sim/data/default_parameters.toml.")
+    compare: list[CompareTarget] = Field(default_factory=list,
+                                         description="Outcomes compared with the historical record.")
+    logistics: Logistics | None = Field(None, description="Supply (none: no supply model; encircled "
+                                        "units lose power by isolation_power_halflife_hours).")
