@@ -26,6 +26,12 @@ _EPS = 1e-9
 
 
 class WorldClock:
+    """Due times (hours) for an array of items, one per world or per world and unit.
+
+    ``shape`` is the ``due`` array's shape; items are handled at the first multiple
+    of ``resolution`` hours at or after their due time (see the module docstring).
+    """
+
     def __init__(self, env: simpy.Environment, shape: tuple[int, ...], resolution: float):
         if resolution <= 0:
             raise ValueError("resolution must be > 0 hours")
@@ -40,9 +46,11 @@ class WorldClock:
         self.wake()
 
     def cancel(self, mask: np.ndarray) -> None:
+        """Clear the due times where ``mask`` is true (nothing due there)."""
         self.due[mask] = np.inf
 
     def wake(self) -> None:
+        """Make a process waiting in :meth:`next_due` re-read ``due`` (after it changed)."""
         if not self._wake.triggered:
             self._wake.succeed()
 

@@ -36,6 +36,10 @@ ARMOUR_CLASSES = ("tanks", "armoured_cars")
 
 @dataclass(frozen=True)
 class CompiledOrder:
+    """One order of one unit as indices: task (index into TASKS), waypoints (place
+    indices: via then objective), posture level 0..3, trigger kind (TRIG_*) with its
+    hour, unit index and place index, and the text the event log shows."""
+
     task: int
     waypoints: tuple[int, ...]   # via + objective (place indices)
     posture: int                 # posture level 0..3
@@ -48,6 +52,12 @@ class CompiledOrder:
 
 @dataclass(frozen=True)
 class Compiled:
+    """A scenario as index arrays: S sides, P places, U units, K equipment classes.
+
+    Distances in km, route capacities in supply tons per day; shapes as commented
+    on each field. Built by :func:`compile_scenario`; shared by every world.
+    """
+
     scenario: LoadedScenario
     side_ids: tuple[str, ...]
     place_ids: tuple[str, ...]
@@ -76,22 +86,27 @@ class Compiled:
 
     @property
     def S(self) -> int:
+        """Number of sides (2)."""
         return len(self.side_ids)
 
     @property
     def P(self) -> int:
+        """Number of places."""
         return len(self.place_ids)
 
     @property
     def U(self) -> int:
+        """Number of units."""
         return len(self.unit_ids)
 
     @property
     def K(self) -> int:
+        """Number of equipment classes."""
         return len(self.equipment_classes)
 
 
 def compile_scenario(sc: LoadedScenario) -> Compiled:
+    """Turn a validated scenario into the index arrays of :class:`Compiled` (nothing random)."""
     m = sc.model
     side_ids = tuple(m.sides)
     s_idx = {s: i for i, s in enumerate(side_ids)}

@@ -14,6 +14,9 @@ KINDS = ("order", "arrived", "broke", "encircled", "destroyed", "withdrawn",
 
 
 class EventLog:
+    """Events of a batch (hour, world, unit, kind, place, detail); records nothing
+    when ``enabled`` is false. Kinds are those of ``KINDS``."""
+
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self._chunks: list[tuple] = []

@@ -21,6 +21,9 @@ IDLE, MOVING, HALTED, OUT = 0, 1, 2, 3
 
 @dataclass
 class World:
+    """The state of R worlds: drawn inputs and the per-unit, per-place and per-world
+    arrays (shapes and units as commented on each field). Built by :func:`draw_world`."""
+
     R: int
     params: dict[str, np.ndarray]        # name -> (R,) drawn parameter values
     drawn: dict[str, np.ndarray]         # output column -> (R,) values of uncertain inputs

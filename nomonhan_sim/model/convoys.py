@@ -27,6 +27,10 @@ LOADING, OUTBOUND, UNLOADING, RETURNING, WAITING = range(5)
 
 @dataclass
 class FleetState:
+    """One truck fleet in all worlds: its drawn figures (``(R,)`` arrays of km, km/h,
+    hours, t and shares) and its columns' state (``(R, C)`` trucks running and under
+    repair, cargo in t by supply class, phase, hour last at the railhead)."""
+
     name: str
     side: int
     origin: int          # depot index

@@ -41,6 +41,9 @@ def enemy_present_at_unit(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray
 
 
 class Movement:
+    """The SimPy process that moves every unit of every world leg by leg (see the
+    module docstring); ``resolution`` is its time grid in hours."""
+
     def __init__(self, env: simpy.Environment, c: Compiled, w: World, rng, stochastic: bool,
                  log: EventLog, resolution: float):
         self.env, self.c, self.w, self.rng, self.stochastic, self.log = env, c, w, rng, stochastic, log

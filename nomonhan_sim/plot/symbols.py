@@ -45,6 +45,7 @@ FRAME_HEIGHT = 0.7  # rectangle height / width
 
 
 def side_colour(side: int) -> str:
+    """The colour of side index ``side`` (from the palette ``style.SIDE_COLOURS``)."""
     return SIDE_COLOURS[side % len(SIDE_COLOURS)]
 
 

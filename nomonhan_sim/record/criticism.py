@@ -54,6 +54,9 @@ def origin(c: Claim) -> str:
 
 @dataclass
 class ClaimCheck:
+    """The check of one claim: its status (supported, tolerable, contradicted or
+    unchecked) and the claims it was checked against, each with its classification."""
+
     claim: Claim
     status: str                                   # supported / tolerable / contradicted / unchecked
     against: list[tuple[Claim, str]] = field(default_factory=list)   # (other claim, classification)
@@ -61,20 +64,26 @@ class ClaimCheck:
 
 @dataclass
 class SeedReport:
+    """One seed document's checks: its grade, every claim's check and the pairs of its
+    own claims that contradict each other."""
+
     seed: str
     grade: str
     checks: list[ClaimCheck]
     internal: list[tuple[Claim, Claim]]
 
     def count(self, status: str) -> int:
+        """Number of the document's claims with this status."""
         return sum(1 for c in self.checks if c.status == status)
 
     @property
     def checked(self) -> int:
+        """Number of the document's claims that could be checked."""
         return sum(1 for c in self.checks if c.status != "unchecked")
 
     @property
     def score(self) -> float:
+        """Reliability score (supported + ½ tolerable) / checked, 0-1; ``nan`` if none checked."""
         n = self.checked
         return (self.count("supported") + 0.5 * self.count("tolerable")) / n if n else float("nan")
 

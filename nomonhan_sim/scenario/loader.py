@@ -10,6 +10,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -38,6 +39,8 @@ class LoadedScenario:
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
 
     def param(self, name: str, side: str | None = None) -> Parameter:
+        """The parameter ``name`` (defaults merged); with ``side``, that side's own
+        entry ``name.<side>`` if the scenario has one, else the common entry."""
         if side is not None and f"{name}.{side}" in self.parameters:
             return self.parameters[f"{name}.{side}"]
         return self.parameters[name]
@@ -51,6 +54,22 @@ class LoadedScenario:
         equal scenario with the same ``sha256``.
         """
         return self.model.model_dump(mode="json", by_alias=True)
+
+    def with_changes(self, changes: Mapping[str, Any]) -> "LoadedScenario":
+        """A validated copy with the values at dotted paths replaced; ``self`` is unchanged.
+
+        ``sc.with_changes({"units.mrr_24.personnel": 3000, "engine.attrition_law": "square",
+        "parameters.dupuy_attacker_rate": 0.03})``. Lists are addressed by id
+        (``units.<id>``, ``places.<id>``, ``logistics.depots.<id>``), truck fleets by
+        name, items without an id by index (``orders.3``); a value may be a function of
+        the current one (``lambda q: scaled(q, 0.5)``). The copy has its own ``sha256``
+        and ``path`` ``"<path> (with changes)"``. Grammar and rules:
+        :mod:`nomonhan_sim.scenario.changes`. Raises :class:`ScenarioError` (one line)
+        for a path that names nothing and for a value that does not validate.
+        """
+        from .changes import with_changes  # local: that module imports this one
+
+        return with_changes(self, changes)
 
 
 _UNION_TAGS = {"float", "Distribution", "int", "str", "Parameter", "dict[str,Parameter]"}
@@ -151,13 +170,14 @@ def _format_validation_error(path: str, err: ValidationError, data: Any = None) 
     return " ".join(text.split())
 
 
-_DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "data" / "default_parameters.toml"
+# Package data, found with importlib.resources wherever the package is installed. Asked of
+# the top-level package (always a regular one), not of nomonhan_sim.data: in Python 3.11
+# resources of a namespace package fail under an editable install.
+_DEFAULTS_FILE = resources.files("nomonhan_sim") / "data" / "default_parameters.toml"
 
 
 def _default_parameters() -> dict[str, Any]:
-    # Read beside the package rather than via importlib.resources, which fails
-    # when an editable install exposes the package as a namespace package.
-    return tomllib.loads(_DEFAULTS_FILE.read_text("utf-8"))
+    return tomllib.loads(_DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 
 def _flatten_parameters(params: Mapping[str, Any]) -> dict[str, Parameter]:
@@ -274,7 +294,8 @@ def _check_references(sc: Scenario, path: str) -> None:
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
-    """Read, validate and cross-check a scenario file.
+    """Read, validate and cross-check a scenario file: TOML, or JSON when the name ends
+    in ``.json`` (the same content, as :meth:`LoadedScenario.to_dict` writes it).
 
     Raises :class:`ScenarioError` (one-line message) on any problem.
     """
@@ -287,13 +308,20 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     except OSError as exc:
         raise ScenarioError(f"{shown}: cannot read file ({exc.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        if path.suffix.lower() == ".json":  # e.g. a results folder's copy (LoadedScenario.to_dict)
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise ScenarioError(f"{shown}: expected a JSON object (a table) at the top level")
+        else:
+            data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             f"{shown}: expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset {exc.start}"
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{shown}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{shown}: invalid JSON: {exc}") from None
     return scenario_from_dict(data, shown)
 
 

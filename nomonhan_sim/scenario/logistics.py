@@ -25,14 +25,18 @@ class _Model(BaseModel):
 class Depot(_Model):
     """A railhead (fed by rail: never runs out) or a depot (holds what trucks bring)."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    side: str
-    place: str
-    kind: Literal["railhead", "depot"]
-    stock: dict[SupplyClass, Quantity] = Field(default_factory=dict, description="Tons at the start.")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Identifier used by fleets and interdictions.")
+    side: str = Field(description="Side id.")
+    place: str = Field(description="Place id where it stands.")
+    kind: Literal["railhead", "depot"] = Field(
+        description="railhead: fed by rail, never runs out (fleets load here); depot: holds what the "
+        "trucks bring and issues it to the side's units.")
+    stock: dict[SupplyClass, Quantity] = Field(
+        default_factory=dict, description="Tons of each supply class at the start of the supply clock "
+        "(logistics.buildup_start, else engine.start).")
     issue_tons_per_day: Quantity | None = Field(
-        None, description="Most tons a depot can issue to units per day (None: no limit).")
-    source: str
+        None, description="Most tons a depot can issue to units per day (none: no limit).")
+    source: str = Field(description="Where the figures come from.")
 
 
 class Fleet(_Model):
@@ -45,25 +49,27 @@ class Fleet(_Model):
     ``cargo_mix`` proportions.
     """
 
-    side: str
-    name: str
+    side: str = Field(description="Side id.")
+    name: str = Field(description="Identifier used by interdictions (``fleet``).")
     origin: str = Field(description="Depot id of the railhead.")
     destination: str = Field(description="Depot id the fleet delivers to.")
     via: list[str] = Field(default_factory=list, description="Places the road passes (for cuts and enemy control).")
     km: Quantity = Field(description="One-way distance, km.")
-    trucks: Quantity
-    tanker_share: Quantity = 0.0
-    payload_tons: Quantity
-    speed_loaded_kmh: Quantity
-    speed_empty_kmh: Quantity
-    load_hours: Quantity = 2.0
-    unload_hours: Quantity = 2.0
-    breakdown_per_1000km: Quantity = 0.0
-    repair_days: Quantity = 3.0
-    columns: int = Field(20, ge=1, le=500)
+    trucks: Quantity = Field(description="Trucks in the fleet at the start (count, split over the columns).")
+    tanker_share: Quantity = Field(0.0, description="Share of the trucks that are fuel tankers (0-1).")
+    payload_tons: Quantity = Field(description="Load of one truck, t.")
+    speed_loaded_kmh: Quantity = Field(description="Average speed loaded, km/h (halts and nights included).")
+    speed_empty_kmh: Quantity = Field(description="Average speed empty, km/h (halts and nights included).")
+    load_hours: Quantity = Field(2.0, description="Hours a column takes to load at the railhead.")
+    unload_hours: Quantity = Field(2.0, description="Hours a column takes to unload at the depot.")
+    breakdown_per_1000km: Quantity = Field(
+        0.0, description="Share of a column's trucks that break down per 1,000 km driven (their load is lost).")
+    repair_days: Quantity = Field(3.0, description="Days until a broken-down truck rejoins its column.")
+    columns: int = Field(20, ge=1, le=500, description="Number of convoys the fleet runs in (count).")
     cargo_mix: dict[SupplyClass, float] = Field(
-        default_factory=lambda: {"ammunition": 0.7, "food_water": 0.15, "other": 0.15})
-    source: str
+        default_factory=lambda: {"ammunition": 0.7, "food_water": 0.15, "other": 0.15},
+        description="Shares of the cargo trucks' load by supply class (no fuel; shares add up to 1).")
+    source: str = Field(description="Where the figures come from.")
 
     @field_validator("cargo_mix")
     @classmethod
@@ -80,11 +86,14 @@ class Consumption(_Model):
     """Consumption of one group of unit types, t per 1,000 men per day, by activity."""
 
     unit_types: list[str] = Field(min_length=1, description="Unit types this row covers, or ['*'] for the rest.")
-    combat: dict[SupplyClass, Quantity] = Field(default_factory=dict)
-    moving: dict[SupplyClass, Quantity] = Field(default_factory=dict)
-    idle: dict[SupplyClass, Quantity] = Field(default_factory=dict)
+    combat: dict[SupplyClass, Quantity] = Field(
+        default_factory=dict, description="t per 1,000 men per day while fighting, by supply class.")
+    moving: dict[SupplyClass, Quantity] = Field(
+        default_factory=dict, description="t per 1,000 men per day while on the move, by supply class.")
+    idle: dict[SupplyClass, Quantity] = Field(
+        default_factory=dict, description="t per 1,000 men per day otherwise, by supply class.")
     basic_load_days: Quantity = Field(3.0, description="A unit carries this many days of combat consumption.")
-    source: str
+    source: str = Field(description="Where the rates come from.")
 
 
 class Interdiction(_Model):
@@ -94,14 +103,16 @@ class Interdiction(_Model):
     ``cut_route``: a fleet's road is impassable for ``hours``.
     """
 
-    kind: Literal["destroy_stock", "cut_route"]
-    at_hour: float | None = None
-    per_day: float | None = Field(None, ge=0, description="Poisson rate of such events per day.")
-    depot: str | None = None
+    kind: Literal["destroy_stock", "cut_route"] = Field(description="What the blow does (see above).")
+    at_hour: float | None = Field(None, description="Hour of a single event, hours after engine.start "
+                                  "(negative: during the build-up).")
+    per_day: float | None = Field(None, ge=0, description="Poisson rate of such events per day "
+                                  "(stochastic mode only).")
+    depot: str | None = Field(None, description="Depot id whose stock is hit (destroy_stock).")
     fleet: str | None = Field(None, description="Fleet name whose road is cut.")
-    share: Quantity = 0.5
-    hours: Quantity = 24.0
-    source: str
+    share: Quantity = Field(0.5, description="Share of the depot's stock destroyed per event (0-1).")
+    hours: Quantity = Field(24.0, description="Hours the road stays cut per event.")
+    source: str = Field(description="Where the event comes from.")
 
     @model_validator(mode="after")
     def _check(self) -> "Interdiction":
@@ -117,10 +128,10 @@ class Interdiction(_Model):
 class Requirement(_Model):
     """Tons a side needed in hand at H-hour, to set the simulated stock against."""
 
-    side: str
-    tons: float = Field(gt=0)
-    source: str
-    claims: list[str] = Field(default_factory=list)
+    side: str = Field(description="Side id.")
+    tons: float = Field(gt=0, description="Tons required in hand at H-hour (all supply classes).")
+    source: str = Field(description="Where the requirement comes from.")
+    claims: list[str] = Field(default_factory=list, description="Claim ids of the record it rests on.")
 
 
 class Logistics(_Model):
@@ -128,12 +139,15 @@ class Logistics(_Model):
     starts the trucks early so that the stock at H-hour is an outcome; without it the
     depots hold their given ``stock`` at H-hour."""
 
-    buildup_start: _dt.datetime | None = None
+    buildup_start: _dt.datetime | None = Field(
+        None, description="Date-time the supply clock (trucks, consumption) starts, before engine.start; "
+        "none: at engine.start.")
     unit_stock_days: Quantity = Field(
         1.0, description="Units start with this many days of combat consumption (capped at their basic load).")
-    depots: list[Depot] = Field(min_length=1)
-    fleets: list[Fleet] = Field(default_factory=list)
-    consumption: list[Consumption] = Field(min_length=1)
-    interdictions: list[Interdiction] = Field(default_factory=list)
-    requirements: list[Requirement] = Field(default_factory=list)
-    source: str = ""
+    depots: list[Depot] = Field(min_length=1, description="Railheads and depots of both sides.")
+    fleets: list[Fleet] = Field(default_factory=list, description="Truck fleets, railhead to depot.")
+    consumption: list[Consumption] = Field(min_length=1, description="Consumption rows by unit type.")
+    interdictions: list[Interdiction] = Field(default_factory=list, description="Blows against supply.")
+    requirements: list[Requirement] = Field(default_factory=list,
+                                            description="Tons needed at H-hour, compared with the simulated stock.")
+    source: str = Field("", description="Where the section's figures come from.")

@@ -11,14 +11,18 @@ Supported distributions (all parameters in the quantity's own unit):
 * ``triangular`` — ``low``, ``mode``, ``high``
 * ``normal``     — ``mean``, ``sd`` (optionally truncated by ``low``/``high``)
 * ``lognormal``  — ``median``, ``sigma`` (sigma of log; optional ``low``/``high``)
+
+Wherever a scenario field is a quantity, a plain number is accepted too (it is
+fixed). :func:`scaled` multiplies a quantity of either form by a factor.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 def _num(x: float) -> str:
@@ -37,19 +41,27 @@ _NEEDS = {
 
 
 class Distribution(BaseModel):
-    """A probability distribution for one scalar quantity."""
+    """A probability distribution for one scalar quantity.
+
+    Every parameter but ``sigma`` is in the quantity's own unit (men, km, hours, ...).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    dist: Literal["fixed", "uniform", "triangular", "normal", "lognormal"]
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-    median: float | None = None
-    sigma: float | None = None
+    dist: Literal["fixed", "uniform", "triangular", "normal", "lognormal"] = Field(
+        description="The form: fixed (value), uniform (low, high), triangular (low, mode, high), "
+        "normal (mean, sd; optional low/high truncation), lognormal (median, sigma; optional low/high).")
+    value: float | None = Field(None, description="fixed: the value.")
+    low: float | None = Field(None, description="uniform, triangular: the lowest value; normal, lognormal: "
+                              "optional lower truncation (draws are clipped to it).")
+    high: float | None = Field(None, description="uniform, triangular: the highest value; normal, lognormal: "
+                               "optional upper truncation (draws are clipped to it).")
+    mode: float | None = Field(None, description="triangular: the most likely value.")
+    mean: float | None = Field(None, description="normal: the mean.")
+    sd: float | None = Field(None, description="normal: the standard deviation (>= 0).")
+    median: float | None = Field(None, description="lognormal: the median (> 0).")
+    sigma: float | None = Field(None, description="lognormal: standard deviation of the natural log "
+                                "(>= 0, no unit).")
 
     @model_validator(mode="after")
     def _check(self) -> "Distribution":
@@ -122,14 +134,48 @@ def nominal(q: Quantity) -> float:
 
 
 def is_uncertain(q: Quantity) -> bool:
+    """Whether ``q`` is a distribution other than ``fixed`` (so each world draws its own value)."""
     return isinstance(q, Distribution) and q.dist != "fixed"
 
 
 def draw(q: Quantity, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` draws of ``q`` as a float array (a number repeated ``n`` times)."""
     if isinstance(q, Distribution):
         return q.draw(rng, n)
     return np.full(n, float(q))
 
 
 def bounds(q: Quantity) -> tuple[float, float]:
+    """Smallest and largest value ``q`` can take, in its own unit."""
     return q.bounds if isinstance(q, Distribution) else (float(q), float(q))
+
+
+#: Distribution parameters in the quantity's unit, multiplied by :func:`scaled`
+#: (``sigma``, the spread of the log, is scale-free and stays).
+_SCALED = ("value", "low", "high", "mode", "mean", "sd", "median")
+
+
+def scaled(q: Quantity | Mapping, factor: float) -> Quantity:
+    """``q`` multiplied by ``factor`` (a finite number >= 0), in the same form.
+
+    A number gives a number; a distribution gives the same kind of distribution of the
+    multiplied quantity: ``fixed`` value, ``uniform``/``triangular`` low, mode and high,
+    ``normal`` mean, sd and truncation bounds, ``lognormal`` median and bounds (sigma,
+    the spread of the log, is unchanged). A distribution table (a mapping with ``dist``)
+    is accepted and returned as a :class:`Distribution`. E.g. half a unit's men:
+    ``scaled(unit.personnel, 0.5)``; uniform 2,636-4,000 trucks scaled by 0.5 is
+    uniform 1,318-2,000.
+    """
+    if isinstance(factor, bool) or not isinstance(factor, (int, float, np.number)):
+        raise TypeError(f"scaled: expected a number as factor, found {factor!r}")
+    f = float(factor)
+    if not np.isfinite(f) or f < 0:
+        raise ValueError(f"scaled: expected a finite factor >= 0, found {factor!r}")
+    if isinstance(q, Mapping):
+        q = Distribution.model_validate(q)
+    if isinstance(q, Distribution):
+        update = {k: getattr(q, k) * f for k in _SCALED if getattr(q, k) is not None}
+        return Distribution.model_validate({**q.model_dump(), **update})
+    if isinstance(q, bool) or not isinstance(q, (int, float, np.number)):
+        raise TypeError(f"scaled: expected a number or a distribution, found {q!r}")
+    return float(q) * f
