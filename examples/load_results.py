@@ -27,7 +27,7 @@ from nomonhan_sim.plot.style import RECORD  # noqa: E402
 from nomonhan_sim.record import load_record  # noqa: E402
 from nomonhan_sim.record.compare import compare_outcomes  # noqa: E402
 from nomonhan_sim.scenario import load_scenario  # noqa: E402
-from nomonhan_sim.experiment.store import read_results, write_results  # noqa: E402
+from nomonhan_sim.experiment.store import read_results, results_scenario  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "khalkhin_gol_1939_august.toml"
@@ -40,11 +40,11 @@ def main(argv=None) -> list[Path]:
     args = ap.parse_args(argv)
     n = 40 if args.fast else 300
 
-    # 1. Run and save (outcomes.parquet + manifest.json), as `run --out` does.
+    # 1. Run and save (outcomes.parquet, scenario copy, manifest.json), as `run --out` does.
     results = args.out / "results_load_example"
     sc = load_scenario(SCENARIO)
     res = run_experiment(sc, replicates=n, seed=2024, workers=1 if args.fast else None)
-    write_results(results, res.outcomes, res.manifest)
+    res.save(results, force=True)  # force: replace the results of an earlier run of this example
     print(f"saved {n} worlds to {results}/")
 
     # 2. Later: load the folder. One row per world; outcomes plus every drawn input.
@@ -53,12 +53,13 @@ def main(argv=None) -> list[Path]:
           f"seed {manifest['seed']}, {manifest['replicates']} replicates, nomonhan_sim {manifest['version']}")
     cols = ["casualties.soviet", "casualties.japanese", "ring_closed_day", "resistance_ended_day"]
     print(df[cols].describe().round(2).to_string())
-    drawn = [c for c in df.columns if c.startswith("param:")]
+    drawn = [c for c in df.columns if c.startswith("input.parameters.")]
     print(f"\n{len(drawn)} drawn model parameters are columns too, e.g. {drawn[:3]}")
 
     # 3. A plot the library does not have. The historical ranges come from the
     #    scenario's [[compare]] entries, resolved against the record's claims.
-    rows = {r.outcome: r for r in compare_outcomes(df, load_scenario(manifest["scenario_path"]), load_record())}
+    sc = results_scenario(results, manifest)  # the folder's own copy of the scenario, hash checked
+    rows = {r.outcome: r for r in compare_outcomes(df, sc, load_record())}
     ring = df["ring_closed_day"].to_numpy(float)
     closed = np.isfinite(ring)
     fig, ax = plt.subplots(figsize=(9, 6.2), constrained_layout=True)

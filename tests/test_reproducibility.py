@@ -46,10 +46,10 @@ def test_outcomes_carry_seed_and_drawn_inputs(pocket):
     assert df["replicate"].tolist() == list(range(30))
     assert (df["seed"] == 9).all()
     assert df["chunk"].tolist() == [i // 10 for i in range(30)]
-    drawn = df["unit:red_main.personnel"]
+    drawn = df["input.units.red_main.personnel"]
     assert drawn.between(7000, 9000).all() and drawn.nunique() > 20
     assert (df["personnel_start.red"] == drawn + 600).all()
-    assert "param:dupuy_attacker_rate" in df.columns
+    assert "input.parameters.dupuy_attacker_rate" in df.columns
 
 
 def test_chunk_plan_covers_every_replicate_once():

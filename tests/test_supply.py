@@ -155,11 +155,11 @@ def test_uncertain_supply_inputs_are_reported_as_drawn_columns(tmp_path, capsys)
     path.write_text(text)
     assert main(["run", str(path), "-n", "10", "--no-progress", "--workers", "1", "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out
-    assert "Supply at H-hour" in out and "consumption:" not in out
+    assert "Supply at H-hour" in out and "basic_load_days" not in out
     import pandas as pd
     df = pd.read_parquet(tmp_path / "o" / "outcomes.parquet")
-    assert df["consumption:0.basic_load_days"].between(2, 4).all()
-    assert df["logistics:unit_stock_days"].nunique() == 10
+    assert df["input.logistics.consumption.0.basic_load_days"].between(2, 4).all()
+    assert df["input.logistics.unit_stock_days"].nunique() == 10
 
 
 def test_unit_attacking_an_enemy_held_place_still_draws_supply():

@@ -1,8 +1,16 @@
 """Per-replicate outcomes of a batch, as arrays and as a pandas DataFrame.
 
-See :mod:`nomonhan_sim.outcome_names` for names and units. Times are reported
-in days after the scenario start (hour 0 = day 0); casualties in men;
-equipment in pieces; shares 0-1.
+See :mod:`nomonhan_sim.vocabulary.outcome_names` for names and units, and
+``docs/results.md`` for every column. Times are reported in days after the
+scenario start (hour 0 = day 0); casualties in men; equipment in pieces;
+shares 0-1.
+
+Column names use one separator, the dot. This module is the one place that
+turns the engine's names into column names: drawn inputs (whose engine names,
+such as ``unit:mrr_24.personnel``, seed each input's random stream and so never
+change) become ``input.<scenario path>`` (:func:`input_column`), per-unit detail
+is ``unit.<unit id>.<quantity>.<class>``, and every event time ``<event>_day``
+gets a boolean ``<event>_happened`` beside it.
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..simulation import BatchResult
+from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
+from ..vocabulary.outcome_names import INPUT_PREFIX, happened_column
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -43,8 +53,62 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
             out[f"short_unit_hours.{sid}.ammunition"] = sup.short_hours[:, mine, 0].sum(axis=1)
             out[f"short_unit_hours.{sid}.fuel"] = sup.short_hours[:, mine, 1].sum(axis=1)
         for i, uid in enumerate(c.unit_ids):
-            out[f"short_hours:{uid}.ammunition"] = sup.short_hours[:, i, 0]
-            out[f"short_hours:{uid}.fuel"] = sup.short_hours[:, i, 1]
+            out[f"unit.{uid}.short_hours.ammunition"] = sup.short_hours[:, i, 0]
+            out[f"unit.{uid}.short_hours.fuel"] = sup.short_hours[:, i, 1]
+    return out
+
+
+def input_column(name: str) -> str:
+    """The output column of the drawn input whose random stream is named ``name``.
+
+    ``input.`` + the scenario path of the drawn field, in the dotted grammar of
+    :meth:`LoadedScenario.with_changes`::
+
+        param:casualty_rate_multiplier.japanese  -> input.parameters.casualty_rate_multiplier.japanese
+        unit:mrr_24.personnel                    -> input.units.mrr_24.personnel
+        unit:tb6.tanks                           -> input.units.tb6.equipment.tanks
+        depot:tamsag_bulak_depot.ammunition      -> input.logistics.depots.tamsag_bulak_depot.stock.ammunition
+        depot:tamsag_bulak_depot.issue_tons_per_day -> input.logistics.depots.tamsag_bulak_depot.issue_tons_per_day
+        fleet:soviet_trucks.trucks               -> input.logistics.fleets.soviet_trucks.trucks
+        consumption:0.basic_load_days            -> input.logistics.consumption.0.basic_load_days
+        interdiction:1.share                     -> input.logistics.interdictions.1.share
+        logistics:unit_stock_days                -> input.logistics.unit_stock_days
+
+    Units, depots and fleets are named by id (fleets by name); list entries
+    without one (consumption rows, interdictions) by their index in the list.
+    """
+    kind, sep, detail = name.partition(":")
+    if not sep:
+        raise ValueError(f"input names look like 'kind:detail', found {name!r}")
+    if kind == "param":
+        path = f"parameters.{detail}"
+    elif kind == "unit":
+        uid, _, fld = detail.partition(".")
+        path = f"units.{uid}.equipment.{fld}" if fld in EQUIPMENT_CLASSES else f"units.{uid}.{fld}"
+    elif kind == "depot":
+        did, _, fld = detail.partition(".")
+        path = f"logistics.depots.{did}.stock.{fld}" if fld in SUPPLY_CLASSES else f"logistics.depots.{did}.{fld}"
+    elif kind == "fleet":
+        fleet, _, fld = detail.rpartition(".")
+        path = f"logistics.fleets.{fleet}.{fld}"
+    elif kind == "consumption":
+        path = f"logistics.consumption.{detail}"
+    elif kind == "interdiction":
+        path = f"logistics.interdictions.{detail}"
+    elif kind == "logistics":
+        path = f"logistics.{detail}"
+    else:  # an input kind this table does not know yet: still dots only
+        path = f"{kind}.{detail}".replace(":", ".")
+    return INPUT_PREFIX + path
+
+
+def _with_happened(o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``o`` with a boolean ``<event>_happened`` right after each ``<event>_day``."""
+    out: dict[str, np.ndarray] = {}
+    for name, v in o.items():
+        out[name] = v
+        if name.endswith("_day"):
+            out[happened_column(name)] = np.isfinite(v)
     return out
 
 
@@ -53,12 +117,15 @@ def outcomes_frame(res: BatchResult, first_replicate: int = 0, seed: int | None 
     """DataFrame: one row per replicate, outcomes plus the drawn uncertain inputs.
 
     Columns ``replicate`` (global index), ``seed``, ``chunk`` identify the world;
-    ``param:<name>`` and ``unit:<id>.<field>`` hold the values it drew.
+    then the outcomes (with ``<event>_happened`` beside each ``<event>_day``);
+    then ``input.<scenario path>`` (see :func:`input_column`) hold the values it drew.
     """
-    o = batch_outcomes(res)
+    o = _with_happened(batch_outcomes(res))
     R = res.world.R
     df = pd.DataFrame({"replicate": np.arange(first_replicate, first_replicate + R),
                        "seed": np.full(R, -1 if seed is None else seed), "chunk": np.full(R, chunk),
                        **o})
-    drawn = pd.DataFrame(res.world.drawn)
-    return pd.concat([df, drawn.reset_index(drop=True)], axis=1)
+    drawn = {input_column(k): v for k, v in res.world.drawn.items()}
+    if len(drawn) != len(res.world.drawn):
+        raise ValueError("two drawn inputs map to one column name")
+    return pd.concat([df, pd.DataFrame(drawn, index=df.index)], axis=1)

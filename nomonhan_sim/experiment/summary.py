@@ -16,12 +16,17 @@ import numpy as np
 import pandas as pd
 
 from ..vocabulary import describe, fmt, quantiles
+from ..vocabulary.outcome_names import ID_COLUMNS as _IDS
+from ..vocabulary.outcome_names import is_outcome
 
-ID_COLUMNS = {"replicate", "seed", "chunk"}
+ID_COLUMNS = set(_IDS)
 
 
 @dataclass
 class Row:
+    """One outcome's summary: its unit, the worlds where it happened out of all, and
+    the median and 5 %/95 % quantiles (in the outcome's unit; +inf = later than the end)."""
+
     outcome: str
     unit: str
     n_happened: int
@@ -32,10 +37,11 @@ class Row:
 
 
 def summarise(df: pd.DataFrame) -> list[Row]:
-    """One row per outcome column (drawn inputs and identifiers left out)."""
+    """One row per outcome column (identifiers, ``_happened`` flags, per-unit detail
+    ``unit.*`` and drawn inputs ``input.*`` left out)."""
     rows = []
     for col in df.columns:
-        if col in ID_COLUMNS or ":" in col:  # drawn inputs and per-unit detail
+        if not is_outcome(col):
             continue
         v = df[col].to_numpy(float)
         q05, med, q95 = quantiles(col, v)
@@ -45,6 +51,8 @@ def summarise(df: pd.DataFrame) -> list[Row]:
 
 
 def format_table(rows: list[Row], title: str = "") -> str:
+    """The summary rows as a text table (median and 90 % interval, share of worlds where
+    an event happened)."""
     head = f"{'outcome':38} {'unit':6} {'median':>9} {'90% interval':>21}"
     lines = ([title] if title else []) + [head, "-" * len(head)]
     for r in rows:

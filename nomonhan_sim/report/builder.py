@@ -1,8 +1,8 @@
 """One self-contained HTML report of a saved run (``python -m nomonhan_sim report``).
 
-The report reads a results folder written by ``run --out`` (outcomes + manifest)
-and the scenario file the run used, and writes one HTML file with the scenario
-summary, the comparison with the historical record (with sources), the outcome
+The report reads a results folder written by ``run --out`` (outcomes, manifest
+and the folder's copy of the run's scenario, or ``--scenario``) and writes one
+HTML file with the scenario summary, the comparison with the historical record (with sources), the outcome
 plots and the run's provenance.
 
 Maps and timelines need the state of each world over time, which the results
@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import __version__
 from .html import esc, figure_block, figure_png, page, table
-from ..experiment.store import StoreError, read_results
+from ..experiment.store import StoreError, read_results, results_scenario
 from ..experiment.summary import fmt, summarise
 
 MAP_DAYS = (0, 3, 5, 11)
@@ -46,11 +46,12 @@ class ReportParts:
 
 
 def _scenario_for(results_dir: Path, manifest: dict, scenario_path: str | Path | None):
+    """The results folder's own scenario copy, or ``scenario_path``; either must have the run's hash."""
     from ..scenario import load_scenario
 
-    path = scenario_path or manifest.get("scenario_path")
-    if not path:
-        raise StoreError(f"{results_dir}/manifest.json: field 'scenario_path' missing; give --scenario")
+    if scenario_path is None:
+        return results_scenario(results_dir, manifest)
+    path = scenario_path
     sc = load_scenario(path)
     want = manifest.get("scenario_sha256")
     if want and sc.sha256 != want:
@@ -59,8 +60,10 @@ def _scenario_for(results_dir: Path, manifest: dict, scenario_path: str | Path |
     return sc
 
 
-def _resimulate_chunk0(sc, manifest: dict, df):
-    """Chunk 0 of the run, traced; and whether it reproduces the saved rows."""
+def _resimulate_chunk0(sc, manifest: dict, df, progress=None):
+    """Chunk 0 of the run, traced; and whether it reproduces the saved rows.
+
+    ``progress``: called with worlds done (a float) as the re-simulation advances."""
     from ..engine.compiled import compile_scenario
     from ..simulation import run_batch
     from ..experiment.runner import DEFAULT_CHUNK, chunk_seed
@@ -69,7 +72,8 @@ def _resimulate_chunk0(sc, manifest: dict, df):
     seed = int(manifest["seed"])
     n = min(int(manifest.get("chunk_size", DEFAULT_CHUNK)), int(manifest.get("replicates", len(df))))
     res = run_batch(compile_scenario(sc), n, chunk_seed(seed, 0), stochastic=manifest.get("stochastic"),
-                    log_events=True, trace_worlds=list(range(n)))
+                    log_events=True, trace_worlds=list(range(n)),
+                    progress=(lambda share: progress(share * n)) if progress else None)
     again = outcomes_frame(res, first_replicate=0, seed=seed, chunk=0)
     saved = df[df["chunk"] == 0] if "chunk" in df else df.iloc[:0]
     same = (len(saved) == len(again) and list(saved.columns) == list(again.columns)
@@ -135,8 +139,10 @@ def _traced_figures(parts: ReportParts, res, n: int) -> None:
 
 
 def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
-            resimulate: bool = True) -> ReportParts:
-    """Read a results folder and build every table and figure of its report."""
+            resimulate: bool = True, progress=None) -> ReportParts:
+    """Read a results folder and build every table and figure of its report.
+
+    ``progress``: called with worlds done (float) while chunk 0 is re-simulated."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -155,7 +161,7 @@ def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
     _outcome_figures(parts)
     check = "not done (report written without re-simulation)"
     if resimulate:
-        res, n, same = _resimulate_chunk0(sc, manifest, df)
+        res, n, same = _resimulate_chunk0(sc, manifest, df, progress)
         check = (f"yes: the {n} worlds of chunk 0 re-simulated from the seed give the saved outcomes exactly"
                  if same else f"NO: re-simulating chunk 0 ({n} worlds) does not reproduce the saved outcomes")
         if not same:
@@ -170,6 +176,7 @@ def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
     parts.provenance = [
         ("results folder", str(results_dir.resolve())),
         ("scenario", f"{m.get('scenario')} ({sc.path})"),
+        ("scenario file of the run (information)", str(m.get("scenario_origin", m.get("scenario_path")))),
         ("scenario sha256", str(m.get("scenario_sha256"))),
         ("seed", str(m.get("seed"))), ("replicates", f"{int(m.get('replicates')):,}"),
         ("chunk size (worlds per batch)", str(m.get("chunk_size"))),
@@ -288,9 +295,11 @@ def render(parts: ReportParts) -> str:
 
 
 def write_report(results_dir: str | Path, out: str | Path, scenario_path: str | Path | None = None,
-                 resimulate: bool = True) -> Path:
-    """Build the report of ``results_dir`` and write it to ``out`` (atomically)."""
-    html = render(collect(results_dir, scenario_path, resimulate=resimulate))
+                 resimulate: bool = True, progress=None) -> Path:
+    """Build the report of ``results_dir`` and write it to ``out`` (atomically).
+
+    ``progress``: called with worlds done (float) while chunk 0 is re-simulated."""
+    html = render(collect(results_dir, scenario_path, resimulate=resimulate, progress=progress))
     out = Path(out)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:

@@ -2,7 +2,13 @@
 
 Side-specific outcomes are named ``<outcome>.<side id>``; equipment losses
 ``equipment_lost.<side id>.<class>``. Units: men, pieces, days after the
-scenario start (hour 0 = day 0.0), shares 0-1.
+scenario start (hour 0 = day 0.0), shares 0-1. Column names use dots only.
+
+Besides the outcomes, an outcomes table has identifier columns (``replicate``,
+``seed``, ``chunk``), a boolean ``<event>_happened`` beside every event time
+``<event>_day``, per-unit detail ``unit.<unit id>.<quantity>.<class>`` and the
+drawn inputs ``input.<scenario path>``; :func:`is_outcome` tells them apart.
+Every column is listed in ``docs/results.md``.
 """
 
 from __future__ import annotations
@@ -27,8 +33,29 @@ SIDE_OUTCOMES = {
 }
 SUPPLY_SHORT = ("ammunition", "fuel")
 
+ID_COLUMNS = ("replicate", "seed", "chunk")
+#: drawn inputs: ``input.`` + the scenario path of the drawn field
+INPUT_PREFIX = "input."
+#: per-unit detail: ``unit.<unit id>.<quantity>.<class>``
+UNIT_DETAIL_PREFIX = "unit."
+HAPPENED_SUFFIX = "_happened"
+DAY_SUFFIX = "_day"
+
+
+def happened_column(day_column: str) -> str:
+    """``ring_closed_day`` -> ``ring_closed_happened``: the flag beside an event time."""
+    return day_column.removesuffix(DAY_SUFFIX) + HAPPENED_SUFFIX
+
+
+def is_outcome(column: str) -> bool:
+    """Whether a column of an outcomes table is an outcome to summarise and compare
+    (not an identifier, a ``_happened`` flag, per-unit detail or a drawn input)."""
+    return not (column in ID_COLUMNS or column.endswith(HAPPENED_SUFFIX)
+                or column.startswith((INPUT_PREFIX, UNIT_DETAIL_PREFIX)))
+
 
 def outcome_names(sides: Iterable[str]) -> set[str]:
+    """Every outcome name of a scenario with these side ids (what ``[[compare]]`` may name)."""
     names = set(GLOBAL_OUTCOMES)
     for s in sides:
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
@@ -41,7 +68,17 @@ def describe(name: str) -> tuple[str, str]:
     """(unit, description) of an outcome name."""
     if name in GLOBAL_OUTCOMES:
         return GLOBAL_OUTCOMES[name]
+    if name.endswith(HAPPENED_SUFFIX):
+        event = name.removesuffix(HAPPENED_SUFFIX)
+        return "bool", f"Whether {event.replace('_', ' ')} happened within the run ({event}_day is NaN when not)"
+    if name.startswith(INPUT_PREFIX):
+        return "", f"Value drawn for the scenario's {name.removeprefix(INPUT_PREFIX)} (unit of that field)"
     head, _, rest = name.partition(".")
+    if head == "unit":
+        uid, _, detail = rest.partition(".")
+        what, _, cls = detail.partition(".")
+        if what == "short_hours":
+            return "hours", f"Hours unit {uid} spent short of {cls} (below 20 % of a basic load)"
     if head == "short_unit_hours":
         side, _, cls = rest.partition(".")
         return "unit-hours", f"Unit-hours {side} units spent short of {cls} (below 20 % of a basic load)"
