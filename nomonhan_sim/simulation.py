@@ -13,6 +13,7 @@ streams for the inputs (parameter and unit draws) and for the dynamics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import simpy
@@ -34,6 +35,9 @@ COMBAT_INEFFECTIVE_SHARE = 0.10
 
 @dataclass
 class BatchResult:
+    """A simulated batch: the compiled scenario, the final world state of its R worlds,
+    the event log, the simulated span (``hours``) and, if asked for, a :class:`Trace`."""
+
     compiled: Compiled
     world: World
     log: EventLog
@@ -56,6 +60,7 @@ class Trace:
     snaps: dict = field(default_factory=dict)
 
     def record(self, now: float, w: World) -> None:
+        """Snapshot the traced worlds of ``w`` at simulated hour ``now``."""
         k = self.worlds
         leg = w.extra.get("leg_times")
         if leg is not None:
@@ -78,10 +83,14 @@ class Trace:
 
 def run_batch(c: Compiled, R: int, seed_seq: np.random.SeedSequence,
               log_events: bool = False, stochastic: bool | None = None,
-              trace_worlds: list[int] | None = None) -> BatchResult:
+              trace_worlds: list[int] | None = None,
+              progress: Callable[[float], None] | None = None) -> BatchResult:
     """Simulate ``R`` worlds to the end of the scenario; returns the final state.
 
     ``trace_worlds``: indices of worlds to snapshot at every combat step (for maps).
+    ``progress``: called as the simulated clock advances with the share (0-1) of
+    the batch's whole span (supply build-up included) done since the last call;
+    the shares add up to 1. It observes only: outcomes are the same with or without it.
     """
     eng = c.scenario.model.engine
     stochastic = eng.stochastic if stochastic is None else stochastic
@@ -100,8 +109,25 @@ def run_batch(c: Compiled, R: int, seed_seq: np.random.SeedSequence,
     move = Movement(env, c, w, rng, stochastic, log, resolution=dt / 4.0)
     trace = Trace(np.asarray(trace_worlds, int)) if trace_worlds is not None else None
     env.process(_battle(env, c, w, move, log, dt, eng, rng if stochastic else None, t_start, trace))
+    if progress is not None:
+        env.process(_report_progress(env, t_start, eng.duration_hours, progress))
     env.run(until=eng.duration_hours)
+    if progress is not None:
+        progress(1.0 / PROGRESS_TICKS)
     return BatchResult(compiled=c, world=w, log=log, hours=eng.duration_hours, trace=trace)
+
+
+#: Progress reports per batch (the clock is sampled this many times over the span).
+PROGRESS_TICKS = 100
+
+
+def _report_progress(env, t_start: float, t_end: float, progress: Callable[[float], None]):
+    """Call ``progress`` with 1/PROGRESS_TICKS of the span [t_start, t_end] hours at each tick."""
+    span = t_end - t_start
+    step = span / PROGRESS_TICKS
+    for _ in range(PROGRESS_TICKS - 1):  # the last share is reported when env.run returns
+        yield env.timeout(step)
+        progress(1.0 / PROGRESS_TICKS)
 
 
 def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng, t_start: float = 0.0,

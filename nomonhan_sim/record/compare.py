@@ -75,6 +75,11 @@ def claim_range(claims: list[Claim], start: dt.datetime) -> tuple[float, float] 
 
 @dataclass
 class Comparison:
+    """One outcome against the record: the historical range ``low``-``high`` and central
+    ``value`` (in ``unit``; times in days after the scenario start), the simulated
+    median and 5th/95th percentiles over ``n`` worlds (``n_happened`` with the event
+    within the run), ``P(range)``, the record's percentile and the CRPS."""
+
     outcome: str
     unit: str
     claims: list[Claim]
@@ -94,10 +99,12 @@ class Comparison:
 
     @property
     def inside(self) -> bool:
+        """Whether the historical range overlaps the simulated 90 % interval."""
         return self.low <= self.q95 and self.high >= self.q05
 
     @property
     def verdict(self) -> str:
+        """``inside 90% interval`` or ``outside: ...`` with the gap, in the outcome's unit."""
         if self.n_happened == 0:
             return "outside: never happens in the model"
         if self.inside:
@@ -110,6 +117,7 @@ class Comparison:
 
     @property
     def sources(self) -> str:
+        """The claims' citations and values, then any sources the scenario states."""
         return "; ".join([f"{c.source.label} {c.shown}" for c in self.claims] + self.extra_sources)
 
 
@@ -158,7 +166,9 @@ def overall_score(rows: list[Comparison]) -> dict[str, float]:
             "mean_relative_crps": float(np.mean(rel)) if rel else float("nan"), "n": len(rows)}
 
 
-def format_comparison(rows: list[Comparison], title: str = "") -> str:
+def format_comparison(rows: list[Comparison], title: str = "", notes: bool = True) -> str:
+    """The comparison as a text table, with each record value's sources (and, if
+    ``notes``, the record's note on its scope and derivation)."""
     head = (f"{'outcome':28} {'unit':6} {'record':>15} {'median':>8} {'90% interval':>19} "
             f"{'P(range)':>8} {'pctile':>6} {'CRPS':>8}  verdict")
     lines = ([title] if title else []) + [head, "-" * len(head)]
@@ -173,7 +183,7 @@ def format_comparison(rows: list[Comparison], title: str = "") -> str:
               "", "Sources of the record:"]
     for r in rows:
         lines.append(f"  {r.outcome}: {r.sources}")
-        if r.note:
+        if r.note and notes:
             lines.append(f"      note: {r.note}")
     lines.append("P(range) = share of simulated worlds in the record's range; pctile = share of worlds at or below "
                  "the record's central value; event times that never happened count as later than the run "

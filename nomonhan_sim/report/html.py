@@ -49,11 +49,13 @@ def figure_png(fig, dpi: int = 100) -> bytes:
 
 
 def img_tag(png: bytes, alt: str) -> str:
+    """An <img> element with the PNG bytes embedded as a base64 data URL."""
     data = base64.b64encode(png).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
 
 
 def figure_block(png: bytes, caption: str, fig_id: str) -> str:
+    """A <figure> with the embedded PNG, its caption, and the element id ``fig_id``."""
     return (f'<figure id="{esc(fig_id)}">{img_tag(png, caption)}'
             f"<figcaption>{esc(caption)}</figcaption></figure>")
 
@@ -75,6 +77,7 @@ def table(head: list[str], rows: list[list], table_id: str | None = None, classe
 
 
 def page(title: str, body: list[str]) -> str:
+    """The whole HTML document: inline CSS, ``title``, the ``body`` fragments in order; no scripts."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{esc(title)}</title>"
             f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
