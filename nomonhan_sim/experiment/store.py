@@ -207,8 +207,6 @@ def results_scenario(out_dir: str | Path, manifest: dict):
     differs from the run's (``scenario_sha256``). A folder written before results
     kept their scenario falls back to the manifest's ``scenario_path``.
     """
-    from ..scenario.loader import load_scenario
-
     out = Path(out_dir)
     name = manifest.get("scenario_file")
     if name:
@@ -219,6 +217,14 @@ def results_scenario(out_dir: str | Path, manifest: dict):
         path = Path(manifest["scenario_path"])
     else:
         raise StoreError(f"{out}/{MANIFEST}: field 'scenario_file' missing; give --scenario")
+    return run_scenario(path, manifest)
+
+
+def run_scenario(path: str | Path, manifest: dict):
+    """Load the scenario at ``path`` and check it is the one the run used (``scenario_sha256``);
+    :class:`StoreError` (one line) if its content differs."""
+    from ..scenario.loader import load_scenario
+
     sc = load_scenario(path)
     want = manifest.get("scenario_sha256")
     if want and sc.sha256 != want:

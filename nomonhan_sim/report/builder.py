@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import __version__
 from .html import esc, figure_block, figure_png, page, table
-from ..experiment.store import StoreError, read_results, results_scenario
+from ..experiment.store import StoreError, read_results, results_scenario, run_scenario
 from ..experiment.summary import fmt, summarise
 
 MAP_DAYS = (0, 3, 5, 11)
@@ -47,17 +47,9 @@ class ReportParts:
 
 def _scenario_for(results_dir: Path, manifest: dict, scenario_path: str | Path | None):
     """The results folder's own scenario copy, or ``scenario_path``; either must have the run's hash."""
-    from ..scenario import load_scenario
-
     if scenario_path is None:
         return results_scenario(results_dir, manifest)
-    path = scenario_path
-    sc = load_scenario(path)
-    want = manifest.get("scenario_sha256")
-    if want and sc.sha256 != want:
-        raise StoreError(f"{path}: scenario changed since the run (sha256 {sc.sha256[:12]}, manifest "
-                         f"{str(want)[:12]}); give --scenario with the file the run used")
-    return sc
+    return run_scenario(scenario_path, manifest)
 
 
 def _resimulate_chunk0(sc, manifest: dict, df, progress=None):
