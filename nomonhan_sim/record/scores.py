@@ -118,6 +118,8 @@ def skill(score, baseline_score):
 
 
 class WinnerAccuracy(NamedTuple):
+    """Winner accuracy: the share right and the number of battles it is over."""
+
     share: float
     """share of battles whose predicted winner is the recorded one"""
     n: int
