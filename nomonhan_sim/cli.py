@@ -119,6 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--no-progress", action="store_true", help="no progress bar")
     rp.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
+    cd = sub.add_parser("cdb90", help="the attrition core on CDB90 battles, against the loss-rate baseline",
+                        description="Simulate every usable CDB90 battle of an era and split as a one-place "
+                                    "engagement with the default parameters, and score the predicted casualties "
+                                    "against the record beside the CDB90 loss-rate baseline; the 1938-39 "
+                                    "Soviet-Japanese battles (isqno 256-260) are reported on their own.")
+    cd.add_argument("--era", default="1939-1945", help="1939-1945 (default), pre-1900, 1900-1938, 1946-1982 or all")
+    cd.add_argument("--split", choices=("holdout", "calibration", "all"), default="holdout",
+                    help="which half of the fixed split to score (default holdout)")
+    cd.add_argument("--replicates", "-n", type=_positive_int, default=200, help="worlds per battle (default 200)")
+    cd.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    cd.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: CPUs)")
+    cd.add_argument("--out", type=Path, default=None,
+                    help="folder for predictions.parquet, reference.parquet, summary.txt and the figures")
+    cd.add_argument("--force", action="store_true", help="replace the contents of a non-empty --out folder")
+    cd.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     pa = sub.add_parser("params", help="print the parameter table (value, unit, claims, source)",
                         description="Print every model parameter of SCENARIO (defaults merged) as a Markdown table.")
     pa.add_argument("scenario", nargs="?", default=None, help=_SCENARIO_HELP)
@@ -162,6 +178,8 @@ def _dispatch(args) -> int:
     from .experiment.store import StoreError
 
     try:
+        if args.command == "cdb90":
+            return _cdb90(args)
         if args.command == "sources":
             return _sources(args)
         if args.command == "compare":
@@ -367,6 +385,32 @@ class _LazyBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _cdb90(args) -> int:
+    from tqdm import tqdm
+
+    from .experiment.store import check_target
+    from .record.cdb90 import ERAS
+    from .validation.cdb90_suite import run_suite, select, write_suite
+
+    era = None if args.era == "all" else args.era
+    if era is not None and era not in ERAS:
+        return _fail(f"--era: expected one of {', '.join(ERAS)} or all, found {args.era!r}")
+    if args.out is not None:
+        check_target(args.out, force=args.force)
+    n = len(select(era, args.split))
+    with tqdm(total=n + 5, desc="CDB90 battles", unit="battle", disable=args.no_progress, file=sys.stderr) as bar:
+        result = run_suite(era, args.split, args.replicates, args.seed, args.workers, progress=bar.update)
+    if args.out is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        write_suite(result, args.out, force=args.force)
+    print(result.text())
+    if args.out is not None:
+        print(f"\nwrote {args.out}/ (predictions, reference battles, summary, figures)")
+    return 0
 
 
 def _chunk0_size(results: Path) -> int | None:

@@ -1,0 +1,352 @@
+"""The attrition core on CDB90 engagements it was not built for.
+
+Each usable CDB90 battle (``nomonhan_sim.record.cdb90``) becomes an
+:class:`~nomonhan_sim.engagement.Engagement` (mapping below) and is simulated with the
+package's current default parameters through the ordinary engine path; its simulated
+casualties are scored against the recorded ones beside the CDB90 loss-rate baseline
+(``nomonhan_sim.record.scores``: attacker 1.39 %/day, defender 4.03 %/day of strength).
+
+Mapping of a CDB90 row (``_a`` attacker, ``_d`` defender), every choice stated:
+
+* men = ``strength`` (CDB90's total strength, whatever its strength code); tanks =
+  ``tanks``, guns = ``artillery`` (unknown → 0); aircraft are not modelled (CDB90 has
+  close-air-support sorties, recorded in the scenario description only);
+* defender posture from ``post1``: HD → hasty, PD → prepared, FD → fortified; DL (delay),
+  WD (withdrawal) and unknown → hasty;
+* terrain from ``terrain1`` (relief G rugged / R rolling / F flat, cover W wooded / M mixed /
+  B bare / D desert, special U urban / M marsh / D dunes): special U → urban, M →
+  swamp_mixed, D → rolling_dunes; otherwise RB → rolling_bare, RM and RW → rolling_mixed,
+  RD → rolling_dunes, FB → flat_bare_hard, FM and FW → flat_mixed, FD → flat_desert, GB →
+  rugged_bare, GM and GW → rugged_mixed (the QJM table here has no wooded classes: wooded
+  is read as mixed); unknown → rolling_mixed;
+* duration = ``duration_days`` (sum of the active periods), at least one combat step of
+  one hour; both sides in contact from hour 0.
+
+Winner rule (the same for the model and the baseline, so the two are comparable): the
+side whose median casualties are the smaller share of its strength wins. The QJM's
+published 93 % winner rate used Dupuy's own outcome rule (mission accomplishment), so the
+two are not the same measure.
+
+Seeds: battle ``isqno`` of a suite seeded with ``seed`` runs with
+``engagement_seed(seed, isqno)``, so a battle's samples do not depend on which other
+battles are run, in what order, or on how many workers.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as _dt
+import math
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..engagement import Engagement, Force, engagement_seed, run_engagement
+from ..record import cdb90
+from ..record import scores as sc
+
+POSTURE = {"HD": "hasty", "PD": "prepared", "FD": "fortified"}
+_RELIEF_COVER = {
+    "RB": "rolling_bare", "RM": "rolling_mixed", "RW": "rolling_mixed", "RD": "rolling_dunes",
+    "FB": "flat_bare_hard", "FM": "flat_mixed", "FW": "flat_mixed", "FD": "flat_desert",
+    "GB": "rugged_bare", "GM": "rugged_mixed", "GW": "rugged_mixed",
+}
+_SPECIAL = {"U": "urban", "M": "swamp_mixed", "D": "rolling_dunes"}
+DEFAULT_TERRAIN = "rolling_mixed"
+#: Default scope of the suite: the era the model's August 1939 scenario belongs to.
+DEFAULT_ERA = "1939-1945"
+SIDES = {"a": "attacker", "d": "defender"}
+#: Duration classes (days of fighting) for the error-by-group table.
+DURATION_BINS = (0.0, 1.0, 3.0, 10.0, float("inf"))
+DURATION_LABELS = ("up to 1 day", "1-3 days", "3-10 days", "over 10 days")
+
+
+def terrain_of(code) -> str:
+    """The QJM terrain class of a CDB90 ``terrain1`` code (see the module docstring)."""
+    if not isinstance(code, str) or len(code) < 2:
+        return DEFAULT_TERRAIN
+    if len(code) >= 3 and code[2] in _SPECIAL:
+        return _SPECIAL[code[2]]
+    return _RELIEF_COVER.get(code[:2], DEFAULT_TERRAIN)
+
+
+def _count(v) -> float:
+    return float(v) if isinstance(v, (int, float, np.floating)) and math.isfinite(v) and v > 0 else 0.0
+
+
+def engagement_from_cdb90(isqno: int, row: pd.Series) -> Engagement:
+    """The engagement of CDB90 battle ``isqno`` (a row of ``cdb90.load_engagements()``)."""
+    def force(side: str, label: str) -> Force:
+        name = row.get(label)
+        return Force(name=str(name) if isinstance(name, str) else label, men=float(row[f"strength_{side}"]),
+                     tanks=_count(row.get(f"tanks_{side}")), guns=_count(row.get(f"artillery_{side}")),
+                     aircraft=_count(row.get(f"air_sorties_{side}")))
+
+    year = int(row["year"]) if math.isfinite(float(row["year"])) else 1940
+    return Engagement(
+        name=f"CDB90 {isqno} {row['name']}",
+        attacker=force("a", "attacker"), defender=force("d", "defender"),
+        duration_days=max(float(row["duration_days"]), 1.0 / 24.0),
+        posture=POSTURE.get(row.get("post1"), "hasty"), terrain=terrain_of(row.get("terrain1")),
+        start=_dt.datetime(max(year, 1), 1, 1, 6, 0),
+        weather=str(row["weather"]) if isinstance(row.get("weather"), str) else "",
+        surprise=float(row["surpa"]) if math.isfinite(float(row["surpa"])) else 0.0,
+        air_superiority=float(row["aeroa"]) if math.isfinite(float(row["aeroa"])) else 0.0,
+        front_km=float(row["front_km_d"]) if math.isfinite(float(row["front_km_d"])) else None,
+        source=f"CDB90 isqno {isqno} (CDB90-orig.csv, nomonhan_sim/data/cdb90)",
+    )
+
+
+def _simulate(isqno: int, row: pd.Series, replicates: int, seed: int) -> tuple[int, np.ndarray, np.ndarray]:
+    out = run_engagement(engagement_from_cdb90(isqno, row), replicates=replicates,
+                         seed=engagement_seed(seed, isqno))
+    return isqno, out["casualties.attacker"].to_numpy(float), out["casualties.defender"].to_numpy(float)
+
+
+def select(era: str | None = DEFAULT_ERA, split: str = "holdout") -> pd.DataFrame:
+    """Usable CDB90 battles of ``split`` ("calibration", "holdout", "reference" or "all";
+    the reference battles 256–260 only when asked for by name or with "all") and ``era``
+    (None = every era)."""
+    df = cdb90.usable(cdb90.load_engagements())
+    if split != "all":
+        df = df[df["split"] == split]
+    if era is not None:
+        df = df[df["era"] == era]
+    return df
+
+
+def simulate(df: pd.DataFrame, replicates: int = 200, seed: int = 0, workers: int | None = None,
+             progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+    """Simulated casualties of every battle of ``df``: {"a": (n, R), "d": (n, R)} in the
+    order of ``df.index``. ``workers``: processes (1 = serial; default: the CPUs)."""
+    workers = workers or min(os.cpu_count() or 1, max(len(df), 1))
+    res: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    rows = list(df.iterrows())
+    if workers <= 1:
+        for isq, row in rows:
+            _, a, d = _simulate(int(isq), row, replicates, seed)
+            res[int(isq)] = (a, d)
+            if progress:
+                progress(1)
+    else:
+        with cf.ProcessPoolExecutor(max_workers=workers) as ex:
+            futs = [ex.submit(_simulate, int(isq), row, replicates, seed) for isq, row in rows]
+            for fut in cf.as_completed(futs):
+                isq, a, d = fut.result()
+                res[isq] = (a, d)
+                if progress:
+                    progress(1)
+    order = [int(i) for i in df.index]
+    return {"a": np.array([res[i][0] for i in order]).reshape(len(order), replicates),
+            "d": np.array([res[i][1] for i in order]).reshape(len(order), replicates)}
+
+
+def _winner(share_a: np.ndarray, share_d: np.ndarray) -> np.ndarray:
+    return np.where(share_a <= share_d, 1.0, -1.0)
+
+
+def predictions(df: pd.DataFrame, model: dict[str, np.ndarray], baseline_sigma: dict[str, float],
+                seed: int = 0) -> pd.DataFrame:
+    """One row per battle: observed casualties, the model's and the baseline's median and
+    90 % interval, CRPS on log(1 + casualties) of each, the model's PIT, the predicted
+    winners and WINA. Men; CRPS in log units."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 90]))
+    base = sc.baseline_ensemble(df, baseline_sigma, model["a"].shape[1], rng)
+    base_point = sc.baseline_casualties(df)
+    out = pd.DataFrame(index=df.index)
+    for col in ("name", "year", "era", "split", "post1", "terrain1", "duration_days", "wina"):
+        out[col] = df[col]
+    out["duration_class"] = pd.cut(df["duration_days"].astype(float), DURATION_BINS,
+                                   labels=DURATION_LABELS).astype(str)
+    shares = {}
+    for s, label in SIDES.items():
+        obs = df[f"casualties_{s}"].to_numpy(float)
+        strength = df[f"strength_{s}"].to_numpy(float)
+        m = model[s]
+        out[f"strength_{s}"] = strength
+        out[f"observed_{s}"] = obs
+        out[f"model_median_{s}"] = np.median(m, axis=1)
+        out[f"model_q05_{s}"] = np.quantile(m, 0.05, axis=1)
+        out[f"model_q95_{s}"] = np.quantile(m, 0.95, axis=1)
+        out[f"baseline_{s}"] = base_point[f"casualties_{s}"].to_numpy(float)
+        out[f"crps_model_{s}"] = sc.crps_log(m, obs)
+        out[f"crps_baseline_{s}"] = sc.crps_log(base[s], obs)
+        out[f"pit_model_{s}"] = sc.pit(m, obs, rng)
+        out[f"pit_baseline_{s}"] = sc.pit(base[s], obs, rng)
+        shares[s] = out[f"model_median_{s}"].to_numpy(float) / strength
+    out["winner_model"] = _winner(shares["a"], shares["d"])
+    out["winner_baseline"] = sc.baseline_winner(df)
+    return out
+
+
+@dataclass
+class Score:
+    """Scores of one predictor for one side over a set of battles."""
+
+    predictor: str
+    side: str
+    n: int
+    median_ratio: float
+    within_2: float
+    crps: float
+    skill: float
+    coverage_90: float
+
+
+def scores(pred: pd.DataFrame) -> list[Score]:
+    """Model and baseline scores per side over the battles of ``pred`` (median
+    predicted/observed, share within a factor of 2, mean CRPS on log casualties, CRPS
+    skill against the baseline, share of observed values inside the 90 % interval)."""
+    out = []
+    for s, label in SIDES.items():
+        obs = pred[f"observed_{s}"].to_numpy(float)
+        base_crps = float(pred[f"crps_baseline_{s}"].mean())
+        for name, med, crps, pit in (
+            ("model", pred[f"model_median_{s}"], pred[f"crps_model_{s}"], pred[f"pit_model_{s}"]),
+            ("baseline", pred[f"baseline_{s}"], pred[f"crps_baseline_{s}"], pred[f"pit_baseline_{s}"]),
+        ):
+            med = med.to_numpy(float)
+            mean_crps = float(crps.mean())
+            p = pit.to_numpy(float)
+            out.append(Score(name, label, len(pred), sc.median_ratio(med, obs), sc.share_within_factor(med, obs),
+                             mean_crps, float(sc.skill(mean_crps, base_crps)),
+                             float(np.mean((p >= 0.05) & (p <= 0.95))) if len(p) else float("nan")))
+    return out
+
+
+def winner_scores(pred: pd.DataFrame) -> dict[str, sc.WinnerAccuracy]:
+    """Winner accuracy of the model and the baseline (draws and unknown WINA left out)."""
+    return {name: sc.winner_accuracy(pred[f"winner_{name}"], pred["wina"]) for name in ("model", "baseline")}
+
+
+def format_scores(pred: pd.DataFrame, title: str) -> str:
+    """A text table of :func:`scores` and :func:`winner_scores` for ``pred``."""
+    head = (f"{'predictor':9} {'side':9} {'n':>4} {'median pred/obs':>16} {'within x2':>10} "
+            f"{'CRPS(log)':>10} {'skill':>7} {'in 90%':>7}")
+    lines = [title, head, "-" * len(head)]
+    for r in scores(pred):
+        lines.append(f"{r.predictor:9} {r.side:9} {r.n:>4} {r.median_ratio:>16.2f} {r.within_2:>10.2f} "
+                     f"{r.crps:>10.3f} {r.skill:>7.2f} {r.coverage_90:>7.2f}")
+    for name, w in winner_scores(pred).items():
+        lines.append(f"winner right ({name}): {w.share:.2f} of {w.n} battles (draws and unknowns left out)")
+    return "\n".join(lines)
+
+
+def by_group(pred: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Median log10(model median / observed) per side and group of ``column`` (era,
+    post1, ...), with the battle count: where the model's error lies."""
+    rows = []
+    for key, g in pred.groupby(column, dropna=False):
+        row = {column: key, "n": len(g)}
+        for s, label in SIDES.items():
+            r = np.log10(g[f"model_median_{s}"].to_numpy(float) / g[f"observed_{s}"].to_numpy(float))
+            row[f"log10_ratio_{label}"] = float(np.median(r[np.isfinite(r)])) if np.isfinite(r).any() else float("nan")
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if column == "duration_class" and len(out):  # shortest first, not alphabetical
+        order = {k: i for i, k in enumerate(DURATION_LABELS)}
+        out = out.sort_values(column, key=lambda c: c.map(lambda k: order.get(k, len(order)))).reset_index(drop=True)
+    return out
+
+
+@dataclass
+class SuiteResult:
+    """Per-battle predictions of the scored battles (``pred``) and of the reference
+    battles 256–260 (``reference``), with the settings that produced them."""
+
+    pred: pd.DataFrame
+    reference: pd.DataFrame
+    settings: dict
+
+    def text(self) -> str:
+        """The summary tables: the scored set, then the reference battles one by one."""
+        st = self.settings
+        scope = f"era {st['era'] or 'all'}, {st['split']} battles"
+        parts = [format_scores(self.pred, f"CDB90 {scope}: model (default parameters) vs loss-rate baseline "
+                                          f"({st['replicates']} worlds per battle, seed {st['seed']})")]
+        r = self.reference
+        lines = ["", "Reference battles (isqno 256-260; never calibrated on): observed / model median "
+                     "(90% interval) / baseline, men"]
+        for isq, row in r.iterrows():
+            lines.append(f"  {isq} {row['name'][:44]:44} WINA {row['wina']:+.0f} model winner "
+                         f"{row['winner_model']:+.0f}")
+            for s, label in SIDES.items():
+                lines.append(f"      {label:9} {row[f'observed_{s}']:>8,.0f} / {row[f'model_median_{s}']:>8,.0f} "
+                             f"({row[f'model_q05_{s}']:,.0f}-{row[f'model_q95_{s}']:,.0f}) / "
+                             f"{row[f'baseline_{s}']:>8,.0f}  PIT {row[f'pit_model_{s}']:.2f}")
+        return "\n".join(parts + lines)
+
+    def figures(self) -> dict:
+        """The suite's figures by file stem."""
+        from ..plot.validation import error_by_group, pit_histograms, predicted_vs_observed
+
+        st = self.settings
+        scope = f"CDB90 {st['split']} battles, era {st['era'] or 'all'} (n = {len(self.pred)})"
+        groups = {"defender posture (post1)": by_group(self.pred, "post1"),
+                  "duration": by_group(self.pred, "duration_class")}
+        if st["era"] is None:
+            groups = {"era": by_group(self.pred, "era"), **groups}
+        return {
+            "predicted_vs_observed": predicted_vs_observed(self.pred, f"Predicted against recorded casualties: {scope}"),
+            "pit": pit_histograms(self.pred, f"Calibration of the predicted distributions (PIT): {scope}"),
+            "error_by_group": error_by_group(groups, f"Where the casualty error lies: {scope}"),
+        }
+
+
+def run_suite(era: str | None = DEFAULT_ERA, split: str = "holdout", replicates: int = 200, seed: int = 0,
+              workers: int | None = None, progress: Callable[[int], None] | None = None) -> SuiteResult:
+    """Simulate and score the usable CDB90 battles of ``split`` and ``era``, and the
+    reference battles 256–260. The baseline's spread is fitted on the calibration half."""
+    all_usable = cdb90.usable(cdb90.load_engagements())
+    sigma = sc.baseline_dispersion(cdb90.calibration(all_usable))
+    scored = select(era, split)
+    ref = all_usable[all_usable["split"] == "reference"]
+    both = pd.concat([scored, ref[~ref.index.isin(scored.index)]])
+    model = simulate(both, replicates, seed, workers, progress)
+    pred = predictions(both, model, sigma, seed)
+    return SuiteResult(pred=pred.loc[scored.index], reference=pred.loc[ref.index],
+                       settings={"era": era, "split": split, "replicates": replicates, "seed": seed,
+                                 "baseline_sigma": sigma, "n_battles": int(len(scored))})
+
+
+def write_suite(result: SuiteResult, out_dir, force: bool = False) -> list[str]:
+    """Write ``predictions.parquet`` (scored battles), ``reference.parquet`` (256–260),
+    ``summary.txt``, ``settings.json`` and the figures (PNG) into ``out_dir``, atomically
+    (a temporary folder moved into place file by file). Refuses a non-empty folder unless
+    ``force`` (``StoreError``, one line). Returns the file names written."""
+    import json
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from ..experiment.store import StoreError, check_target
+
+    out = Path(out_dir)
+    check_target(out, force)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot create the folder ({exc.strerror})") from None
+    names = []
+    try:
+        result.pred.to_parquet(tmp / "predictions.parquet")
+        result.reference.to_parquet(tmp / "reference.parquet")
+        (tmp / "summary.txt").write_text(result.text() + "\n")
+        (tmp / "settings.json").write_text(json.dumps(result.settings, indent=2, default=str) + "\n")
+        for stem, fig in result.figures().items():
+            fig.savefig(tmp / f"{stem}.png", dpi=110)
+            plt.close(fig)
+        names = sorted(p.name for p in tmp.iterdir())
+        for name in names:
+            (tmp / name).replace(out / name)
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot write ({exc.strerror})") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return names
