@@ -37,7 +37,7 @@ def test_distribution_that_contains_the_range():
     sc = scenario_with([{"outcome": "casualties.red", "low": 40, "high": 60, "source": "synthetic"}])
     df = pd.DataFrame({"casualties.red": np.arange(1, 101, dtype=float)})  # 1..100
     (r,) = compare_outcomes(df, sc, Record(()))
-    assert r.inside and r.verdict == "inside 90% interval"
+    assert r.inside and r.verdict == "inside the 90% HDR"
     assert r.p_range == pytest.approx(21 / 100)        # 40..60 inclusive
     assert r.percentile == pytest.approx(50 / 100)      # central value 50
     assert (r.q05, r.median, r.q95) == pytest.approx((5.95, 50.5, 95.05))  # linear interpolation
@@ -50,7 +50,9 @@ def test_distribution_that_misses_the_range():
     (r,) = compare_outcomes(df, sc, Record(()))
     assert not r.inside
     assert r.p_range == 0.0 and r.percentile == 1.0
-    assert r.verdict == "outside: record 405 above the 95th percentile"
+    top = r.hdr.intervals[-1][1]
+    assert 95 < top < 110  # a uniform 1..100, smoothed by the kernel
+    assert r.verdict == f"outside: record {500 - top:,.0f} above the 90% HDR"
     assert r.crps == pytest.approx(np.mean(550 - np.arange(1, 101)) - 0.5 * crps_spread(np.arange(1, 101)))
     s = overall_score([r])
     assert s["share_inside"] == 0.0 and s["mean_relative_crps"] == pytest.approx(r.crps / 550)

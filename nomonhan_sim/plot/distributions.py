@@ -89,6 +89,12 @@ def plot_outcome(ax, values: np.ndarray, comp: Comparison | None = None, outcome
             ax.axvline(lo, color=RECORD, lw=3, alpha=0.8, label=f"record {_num(lo)}")
         else:
             ax.axvspan(lo, hi, color=RECORD, alpha=0.35, zorder=1, label=f"record {_num(lo)} – {_num(hi)}")
+        first = True
+        for a, b in comp.hdr.intervals:  # the 90 % highest-density region as bars under the histogram
+            ax.plot([a, b] if b > a else [a - 0.003 * abs(a or 1), a + 0.003 * abs(a or 1)], [0, 0],
+                    color=MEDIAN, lw=6, solid_capstyle="butt", clip_on=False, zorder=3,
+                    label=f"simulated 90% highest-density region" if first else None)
+            first = False
         src = "; ".join(sorted({c.source.label for c in comp.claims})) or comp.sources
         ax.plot([], [], " ", label="sources: " + "\n".join(textwrap.wrap(src, 45)))
     ax.set_xlabel(_label(outcome))
@@ -109,7 +115,7 @@ def scenario_page(df, comparisons: list[Comparison], title: str, end_day: float 
         plot_outcome(ax, df[comp.outcome].to_numpy(float) if comp.outcome in df else np.array([]),
                      comp, end_day=end_day)
         verdict = "inside" if comp.inside else "OUTSIDE"
-        ax.set_title(f"{comp.outcome}: record {verdict} the 90% interval, P(range) = {comp.p_range:.2f}",
+        ax.set_title(f"{comp.outcome}: record {verdict} the 90% HDR, P(range) = {comp.p_range:.2f}",
                      fontsize=9)
     for ax in list(axes.flat)[len(comparisons):]:
         ax.set_visible(False)

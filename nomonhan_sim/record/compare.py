@@ -8,8 +8,13 @@ the claims it rests on):
 * the simulated median and 90 % interval;
 * ``P(range)`` — the share of simulated worlds whose value lies in the range;
 * the percentile of the historical central value in the simulated distribution;
-* the verdict: *inside* when the range overlaps the 90 % interval, else *outside*
-  with the gap;
+* the 90 % highest-density region (HDR, :mod:`nomonhan_sim.record.hdr`): the values
+  of highest simulated density holding 90 % of the worlds, which leaves out a trough
+  between two modes;
+* the verdict: *inside* when the record range shares a value with the 90 % HDR, else
+  *outside*, saying where (above, below, or in a low-density trough between modes) —
+  a record in a trough is a miss even when it lies between the 5th and 95th
+  percentiles;
 * the CRPS of the ensemble against the central value (Gneiting & Raftery 2007):
   ``CRPS = E|X − y| − ½ E|X − X'|``, in the outcome's unit.
 
@@ -18,7 +23,7 @@ Dates become days after the scenario start: a claim dated 23–25 Aug spans from
 (``NaN``) count as later than any time (for the quantiles, ``P(range)`` and the
 percentile) and as the end of the run for the CRPS (censored).
 
-Overall score: the share of ranges overlapping the 90 % intervals, and the mean
+Overall score: the share of ranges inside the 90 % HDR, and the mean
 relative CRPS (CRPS divided by the central value) — lower is better.
 """
 
@@ -35,6 +40,7 @@ from ..vocabulary.numbers import fmt as _fmt
 from ..vocabulary.numbers import quantiles
 from ..vocabulary.outcome_names import describe
 from .claims import Claim, Record
+from .hdr import Region, highest_density_region
 
 
 def crps_ensemble(x: np.ndarray, y: float) -> float:
@@ -96,24 +102,35 @@ class Comparison:
     crps: float
     note: str = ""
     extra_sources: list[str] = field(default_factory=list)
+    hdr: Region = field(default_factory=Region)
 
     @property
     def inside(self) -> bool:
-        """Whether the historical range overlaps the simulated 90 % interval."""
+        """The record range shares a value with the simulated 90 % highest-density region."""
+        return self.hdr.overlaps(self.low, self.high)
+
+    @property
+    def inside_interval(self) -> bool:
+        """The record range overlaps the 5–95 % interval (the weaker, older test)."""
         return self.low <= self.q95 and self.high >= self.q05
 
     @property
     def verdict(self) -> str:
-        """``inside 90% interval`` or ``outside: ...`` with the gap, in the outcome's unit."""
+        """``inside the 90% HDR``, or ``outside: ...`` saying where the record lies (gaps
+        in the outcome's unit)."""
         if self.n_happened == 0:
             return "outside: never happens in the model"
         if self.inside:
-            return "inside 90% interval"
-        if self.q05 == math.inf:
+            return "inside the 90% HDR"
+        iv = self.hdr.intervals
+        if not iv:
             return f"outside: happens within the run in only {self.n_happened / self.n:.0%} of worlds"
-        if self.high < self.q05:
-            return f"outside: record {_fmt(self.q05 - self.high)} below the 5th percentile"
-        return f"outside: record {_fmt(self.low - self.q95)} above the 95th percentile"
+        lo, hi = iv[0][0], iv[-1][1]
+        if self.high < lo:
+            return f"outside: record {_fmt(lo - self.high)} below the 90% HDR"
+        if self.low > hi:
+            return f"outside: record {_fmt(self.low - hi)} above the 90% HDR"
+        return f"outside: in a low-density trough between modes (90% HDR {self.hdr.text(_fmt)})"
 
     @property
     def sources(self) -> str:
@@ -153,12 +170,13 @@ def compare_outcomes(df: pd.DataFrame, scenario, record: Record) -> list[Compari
             value=float(value), n=len(v), n_happened=int(happened.sum()), median=float(med),
             q05=float(q05), q95=float(q95), p_range=p_range, percentile=percentile, crps=crps,
             note=t.note, extra_sources=[t.source] if t.source else [],
+            hdr=highest_density_region(np.where(happened, v, np.inf) if is_time else v[happened]),
         ))
     return out
 
 
 def overall_score(rows: list[Comparison]) -> dict[str, float]:
-    """Share of record ranges inside the 90 % intervals and mean relative CRPS."""
+    """Share of record ranges inside the 90 % HDR and mean relative CRPS."""
     if not rows:
         return {"share_inside": float("nan"), "mean_relative_crps": float("nan"), "n": 0}
     rel = [r.crps / abs(r.value) for r in rows if r.value != 0 and math.isfinite(r.crps)]
@@ -178,7 +196,8 @@ def format_comparison(rows: list[Comparison], title: str = "", notes: bool = Tru
         lines.append(f"{r.outcome:28} {r.unit:6} {rec:>15} {_fmt(r.median):>8} {iv:>19} "
                      f"{r.p_range:>8.2f} {r.percentile:>6.2f} {_fmt(r.crps):>8}  {r.verdict}")
     s = overall_score(rows)
-    lines += ["", f"Record ranges inside the simulated 90% interval: {s['share_inside']:.0%} of {s['n']}; "
+    lines += ["", f"Record ranges inside the simulated 90% highest-density region (HDR): "
+                  f"{s['share_inside']:.0%} of {s['n']}; "
                   f"mean relative CRPS (CRPS / record value, lower is better): {s['mean_relative_crps']:.3f}",
               "", "Sources of the record:"]
     for r in rows:

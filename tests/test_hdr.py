@@ -1,0 +1,52 @@
+"""The 90 % highest-density region: a trough between modes is outside it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nomonhan_sim.record import Record
+from nomonhan_sim.record.compare import compare_outcomes
+from nomonhan_sim.record.hdr import highest_density_region
+from test_record_compare import scenario_with
+
+
+def _bimodal(n=4000, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.r_[rng.normal(5000, 600, n // 2), rng.normal(19000, 1500, n // 2)]
+
+
+def test_the_region_of_a_unimodal_sample_is_one_interval_near_its_quantiles():
+    v = np.random.default_rng(1).normal(0, 1, 20000)
+    r = highest_density_region(v)
+    (lo, hi), = r.intervals
+    assert lo == pytest.approx(-1.645, abs=0.08) and hi == pytest.approx(1.645, abs=0.08)
+
+
+def test_a_trough_between_two_modes_is_left_out():
+    r = highest_density_region(_bimodal())
+    assert len(r.intervals) == 2
+    assert not r.overlaps(11000, 12000)          # the trough
+    assert r.overlaps(4800, 5200) and r.overlaps(18000, 20000)
+
+
+def test_a_record_in_the_trough_is_a_miss_even_inside_the_5_to_95_interval():
+    sc = scenario_with([{"outcome": "casualties.red", "low": 10810, "high": 11730, "source": "synthetic"}])
+    (c,) = compare_outcomes(pd.DataFrame({"casualties.red": _bimodal()}), sc, Record(()))
+    assert c.inside_interval and not c.inside
+    assert c.verdict.startswith("outside: in a low-density trough between modes")
+
+
+def test_discrete_outcomes_keep_their_most_probable_values():
+    v = np.array([1.0] * 60 + [0.75] * 35 + [0.5] * 5)
+    r = highest_density_region(v)
+    assert r.intervals == ((0.75, 0.75), (1.0, 1.0)) and not r.overlaps(0.5, 0.5)
+
+
+def test_events_that_did_not_happen_are_an_atom_after_the_end():
+    v = np.r_[np.random.default_rng(2).normal(5, 0.5, 400), np.full(600, np.nan)]
+    r = highest_density_region(v)
+    assert r.after_end and r.intervals  # 60 % after the end, the rest of the 90 % from the times
+    rare = np.r_[np.random.default_rng(3).normal(5, 0.5, 999), [np.nan]]
+    assert not highest_density_region(rare).after_end  # one world in 1,000 is not a region
