@@ -136,18 +136,29 @@ def test_stochastic_mean_converges_to_deterministic(law, coef):
     assert sto.cas.std(axis=0).min() > 0  # it really is stochastic
 
 
-def test_dupuy_size_basis_engagement_punishes_small_engagements_more(pocket_dict):
-    """QJM size factor per engagement: a 600-man screen fighting alone loses faster
-    than when its size factor is taken from all Red men in combat."""
+def test_dupuy_size_basis_engagement_punishes_small_engagements_more():
+    """QJM size factor per engagement: a 600-man screen fighting alone on a ridge loses
+    faster than when its size factor is taken from all Red men in combat (the screen and
+    the 2,000 men at the crossroads, both in contact from hour 0)."""
+    import copy
+
+    from conftest import fixture_dict
     from nomonhan_sim.scenario import scenario_from_dict
 
+    base = copy.deepcopy(fixture_dict("duel.toml"))
+    base["engine"].update(attrition_law="dupuy", stochastic=False, duration_hours=8)
+    base["places"].append({"id": "ridge", "name": "Ridge", "x_km": 10.0, "y_km": 5.0, "source": "test"})
+    base["routes"] += [{"from": "blue_base", "to": "ridge", "km": 11.0, "source": "test"},
+                       {"from": "ridge", "to": "red_base", "km": 11.0, "source": "test"}]
+    for uid, side, men in (("blue_2", "blue", 1000), ("red_2", "red", 600)):
+        base["units"].append({"id": uid, "side": side, "name": uid, "type": "rifle", "echelon": "battalion",
+                              "personnel": men, "posture": "attack", "breakpoint": 1.0, "start": "ridge",
+                              "source": "test"})
+        base["orders"].append({"unit": uid, "task": "hold"})
     losses = {}
     for basis in ("engagement", "side"):
-        pocket_dict["engine"].update(stochastic=False, size_basis=basis, duration_hours=8)
-        pocket_dict["parameters"] = {  # fixed speeds: the centre and the north are both contested by hour 4
-            "speed_motor_kmh": {"value": 15.0, "source": "test"}, "speed_foot_kmh": {"value": 4.0, "source": "test"},
-            "river_crossing_hours": {"value": 1.0, "source": "test"}}
-        res = run(scenario_from_dict(pocket_dict, "pocket"))
-        screen = res.compiled.unit_ids.index("red_screen")
-        losses[basis] = res.world.cas[0, screen]
+        d = copy.deepcopy(base)
+        d["engine"]["size_basis"] = basis
+        res = run(scenario_from_dict(d, "two fights"))
+        losses[basis] = res.world.cas[0, res.compiled.unit_ids.index("red_2")]
     assert losses["engagement"] > 1.5 * losses["side"] > 0

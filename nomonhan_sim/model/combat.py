@@ -61,6 +61,38 @@ def _side_sum(c: Compiled, w: World, values: np.ndarray, where: np.ndarray) -> n
     return flat.reshape(w.R, c.S, c.P)
 
 
+#: Length of an engagement-day, hours: the QJM size factor is fixed for this long.
+ENGAGEMENT_DAY_HOURS = 24.0
+
+
+def held_size_factor(w: World, side: int, now: float, contested: np.ndarray,
+                     men: np.ndarray) -> np.ndarray:
+    """The QJM size factor of ``side`` at every place, ``(R, P)``, held for the engagement-day.
+
+    Dupuy's daily casualty rates and their size factor were measured per engagement and
+    day, so the factor is taken from the men the side has in the engagement when it
+    starts, or at the first combat step of each later engagement-day (days of
+    ``ENGAGEMENT_DAY_HOURS`` counted from hour 0), and kept until the day ends: a force
+    shrinking within the day does not raise its own loss rate. A place that is no longer
+    contested ends its engagement (a new one starts from its own men). ``men``: (R, P) or
+    (R, 1) men in combat.
+    """
+    R, P = contested.shape
+    key = f"size_factor_held.{side}"
+    if key not in w.extra:
+        w.extra[key] = np.full((R, P), np.nan)
+        w.extra[f"size_factor_day.{side}"] = np.full((R, P), -1, dtype=np.int64)
+    held, day = w.extra[key], w.extra[f"size_factor_day.{side}"]
+    today = int(np.floor(now / ENGAGEMENT_DAY_HOURS + 1e-9))
+    fresh = contested & (day != today)
+    if fresh.any():
+        held[fresh] = size_factor(np.broadcast_to(men, (R, P)))[fresh]
+        day[fresh] = today
+    held[~contested] = np.nan
+    day[~contested] = -1
+    return np.where(contested, held, 1.0)
+
+
 def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                 rng: np.random.Generator | None, size_basis: str = "engagement") -> np.ndarray:
     """Apply one combat step of ``dt`` hours in place; returns ``(R, P)`` contested mask."""
@@ -121,10 +153,11 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                 men_in_combat = np.where(contested, own_n, 0.0).sum(axis=1, keepdims=True)
             else:
                 men_in_combat = own_n
+            size = held_size_factor(w, s, now, contested, men_in_combat)
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(opp_p > 0, own_p / opp_p, 1.0)
             rate = (base * mult * np.nan_to_num(cas_factor[:, s, :], nan=1.0)
-                    * terrain_casualty[None, :] * size_factor(men_in_combat) * opposition_factor(ratio))
+                    * terrain_casualty[None, :] * size * opposition_factor(ratio))
             mean[:, s, :] = attrition.dupuy_loss(own_n, rate, dt)
     else:  # pragma: no cover - schema restricts the law names
         raise ValueError(f"unknown attrition law {law!r}")
