@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder for predictions.parquet, reference.parquet, summary.txt and the figures")
     cd.add_argument("--force", action="store_true", help="replace the contents of a non-empty --out folder")
     cd.add_argument("--no-progress", action="store_true", help="no progress bar")
+    cd.add_argument("--parameters", default="default",
+                    help="default (the package's), calibrated (fitted on the calibration half by "
+                         "benchmarks/calibrate_cdb90.py) or a TOML parameter table")
 
     pa = sub.add_parser("params", help="print the parameter table (value, unit, claims, source)",
                         description="Print every model parameter of SCENARIO (defaults merged) as a Markdown table.")
@@ -401,7 +404,11 @@ def _cdb90(args) -> int:
         check_target(args.out, force=args.force)
     n = len(select(era, args.split))
     with tqdm(total=n + 5, desc="CDB90 battles", unit="battle", disable=args.no_progress, file=sys.stderr) as bar:
-        result = run_suite(era, args.split, args.replicates, args.seed, args.workers, progress=bar.update)
+        try:
+            result = run_suite(era, args.split, args.replicates, args.seed, args.workers, progress=bar.update,
+                               parameters=args.parameters)
+        except ValueError as exc:
+            return _fail(f"--parameters: {exc}")
     if args.out is not None:
         import matplotlib
 

@@ -72,7 +72,9 @@ class Engagement:
     defender's (hasty, prepared, fortified); ``terrain``: a QJM terrain class
     (``nomonhan_sim.vocabulary.TERRAINS``); ``start``: date of the first day;
     ``surprise`` and ``air_superiority``: CDB90-style signed codes (+ favours the
-    attacker); ``front_km``: front width; ``source``: where the figures come from.
+    attacker); ``front_km``: front width; ``source``: where the figures come from;
+    ``parameters``: the scenario's own ``[parameters]`` table (name -> {value, unit,
+    source}), merged over the package defaults as in any scenario file.
     """
 
     name: str
@@ -88,6 +90,7 @@ class Engagement:
     front_km: float | None = None
     source: str = "estimate: engagement description given in Python"
     extra: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (isinstance(self.duration_days, (int, float)) and math.isfinite(self.duration_days)
@@ -144,6 +147,7 @@ def engagement_dict(e: Engagement) -> dict:
         "units": [_unit("attacker", e.attacker, "attack", src, False),
                   _unit("defender", e.defender, e.posture, src, True)],
         "orders": [{"unit": "attacker_force", "task": "hold"}, {"unit": "defender_force", "task": "hold"}],
+        **({"parameters": dict(e.parameters)} if e.parameters else {}),
     }
 
 

@@ -77,8 +77,9 @@ def _count(v) -> float:
     return float(v) if isinstance(v, (int, float, np.floating)) and math.isfinite(v) and v > 0 else 0.0
 
 
-def engagement_from_cdb90(isqno: int, row: pd.Series) -> Engagement:
-    """The engagement of CDB90 battle ``isqno`` (a row of ``cdb90.load_engagements()``)."""
+def engagement_from_cdb90(isqno: int, row: pd.Series, parameters: dict | None = None) -> Engagement:
+    """The engagement of CDB90 battle ``isqno`` (a row of ``cdb90.load_engagements()``);
+    ``parameters``: a ``[parameters]`` table for it (default: the package defaults)."""
     def force(side: str, label: str) -> Force:
         name = row.get(label)
         return Force(name=str(name) if isinstance(name, str) else label, men=float(row[f"strength_{side}"]),
@@ -97,11 +98,13 @@ def engagement_from_cdb90(isqno: int, row: pd.Series) -> Engagement:
         air_superiority=float(row["aeroa"]) if math.isfinite(float(row["aeroa"])) else 0.0,
         front_km=float(row["front_km_d"]) if math.isfinite(float(row["front_km_d"])) else None,
         source=f"CDB90 isqno {isqno} (CDB90-orig.csv, nomonhan_sim/data/cdb90)",
+        parameters=dict(parameters or {}),
     )
 
 
-def _simulate(isqno: int, row: pd.Series, replicates: int, seed: int) -> tuple[int, np.ndarray, np.ndarray]:
-    out = run_engagement(engagement_from_cdb90(isqno, row), replicates=replicates,
+def _simulate(isqno: int, row: pd.Series, replicates: int, seed: int,
+              parameters: dict | None = None) -> tuple[int, np.ndarray, np.ndarray]:
+    out = run_engagement(engagement_from_cdb90(isqno, row, parameters), replicates=replicates,
                          seed=engagement_seed(seed, isqno))
     return isqno, out["casualties.attacker"].to_numpy(float), out["casualties.defender"].to_numpy(float)
 
@@ -119,21 +122,23 @@ def select(era: str | None = DEFAULT_ERA, split: str = "holdout") -> pd.DataFram
 
 
 def simulate(df: pd.DataFrame, replicates: int = 200, seed: int = 0, workers: int | None = None,
-             progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+             progress: Callable[[int], None] | None = None,
+             parameters: dict | None = None) -> dict[str, np.ndarray]:
     """Simulated casualties of every battle of ``df``: {"a": (n, R), "d": (n, R)} in the
-    order of ``df.index``. ``workers``: processes (1 = serial; default: the CPUs)."""
+    order of ``df.index``. ``workers``: processes (1 = serial; default: the CPUs);
+    ``parameters``: a ``[parameters]`` table for every battle (default: package defaults)."""
     workers = workers or min(os.cpu_count() or 1, max(len(df), 1))
     res: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     rows = list(df.iterrows())
     if workers <= 1:
         for isq, row in rows:
-            _, a, d = _simulate(int(isq), row, replicates, seed)
+            _, a, d = _simulate(int(isq), row, replicates, seed, parameters)
             res[int(isq)] = (a, d)
             if progress:
                 progress(1)
     else:
         with cf.ProcessPoolExecutor(max_workers=workers) as ex:
-            futs = [ex.submit(_simulate, int(isq), row, replicates, seed) for isq, row in rows]
+            futs = [ex.submit(_simulate, int(isq), row, replicates, seed, parameters) for isq, row in rows]
             for fut in cf.as_completed(futs):
                 isq, a, d = fut.result()
                 res[isq] = (a, d)
@@ -265,7 +270,8 @@ class SuiteResult:
         """The summary tables: the scored set, then the reference battles one by one."""
         st = self.settings
         scope = f"era {st['era'] or 'all'}, {st['split']} battles"
-        parts = [format_scores(self.pred, f"CDB90 {scope}: model (default parameters) vs loss-rate baseline "
+        parts = [format_scores(self.pred, f"CDB90 {scope}: model ({st.get('parameters', 'default')} parameters) "
+                                          f"vs loss-rate baseline "
                                           f"({st['replicates']} worlds per battle, seed {st['seed']})")]
         r = self.reference
         lines = ["", "Reference battles (isqno 256-260; never calibrated on): observed / model median "
@@ -296,19 +302,40 @@ class SuiteResult:
         }
 
 
+def parameter_table(name: str) -> dict:
+    """A ``[parameters]`` table for the suite: ``"default"`` (the package defaults: an
+    empty table), ``"calibrated"`` (``nomonhan_sim/data/calibrated_attrition.toml``,
+    written by ``benchmarks/calibrate_cdb90.py``) or the path of such a TOML file."""
+    import tomllib
+    from importlib import resources
+    from pathlib import Path
+
+    if name == "default":
+        return {}
+    if name == "calibrated":
+        return tomllib.loads((resources.files("nomonhan_sim") / "data" / "calibrated_attrition.toml").read_text())
+    try:
+        return tomllib.loads(Path(name).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{name}: not a parameter table ({exc})") from None
+
+
 def run_suite(era: str | None = DEFAULT_ERA, split: str = "holdout", replicates: int = 200, seed: int = 0,
-              workers: int | None = None, progress: Callable[[int], None] | None = None) -> SuiteResult:
+              workers: int | None = None, progress: Callable[[int], None] | None = None,
+              parameters: str = "default") -> SuiteResult:
     """Simulate and score the usable CDB90 battles of ``split`` and ``era``, and the
-    reference battles 256–260. The baseline's spread is fitted on the calibration half."""
+    reference battles 256–260, with the parameter table ``parameters`` (see
+    :func:`parameter_table`). The baseline's spread is fitted on the calibration half."""
     all_usable = cdb90.usable(cdb90.load_engagements())
     sigma = sc.baseline_dispersion(cdb90.calibration(all_usable))
     scored = select(era, split)
     ref = all_usable[all_usable["split"] == "reference"]
     both = pd.concat([scored, ref[~ref.index.isin(scored.index)]])
-    model = simulate(both, replicates, seed, workers, progress)
+    model = simulate(both, replicates, seed, workers, progress, parameters=parameter_table(parameters))
     pred = predictions(both, model, sigma, seed)
     return SuiteResult(pred=pred.loc[scored.index], reference=pred.loc[ref.index],
                        settings={"era": era, "split": split, "replicates": replicates, "seed": seed,
+                                 "parameters": parameters,
                                  "baseline_sigma": sigma, "n_battles": int(len(scored))})
 
 
