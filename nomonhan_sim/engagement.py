@@ -116,8 +116,8 @@ def _unit(side: str, f: Force, posture: str, source: str, front: bool) -> dict:
 
 def engagement_dict(e: Engagement) -> dict:
     """The scenario mapping of ``e`` (what a scenario file of the same battle holds)."""
-    unused = {k: getattr(e, k) for k in NOT_MODELLED if k != "aircraft"}
-    unused.update({f"aircraft.{s}": getattr(e, s).aircraft for s in SIDES})
+    unused = {k: getattr(e, k) for k in NOT_MODELLED if hasattr(e, k)}        # engagement-level
+    unused.update({f"aircraft.{s}": getattr(e, s).aircraft for s in SIDES})    # per force
     note = "; ".join(f"{k} = {v}" for k, v in unused.items() if v not in (None, "", 0, 0.0))
     src = e.source
     return {

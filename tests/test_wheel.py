@@ -91,7 +91,7 @@ def test_wheel_holds_every_module_and_data_file_of_the_source_tree(wheel):
             if p.is_file() and "__pycache__" not in p.parts
             and (p.suffix == ".py" or "data" in p.relative_to(pkg).parts[:-1] or p.name == "py.typed")}
     want |= {f"nomonhan_sim/scenarios/{p.name}" for p in (ROOT / "scenarios").glob("*.toml")}
-    assert {"nomonhan_sim/py.typed", "nomonhan_sim/data/default_parameters.toml", "nomonhan_sim/cli.py",
+    assert {"nomonhan_sim/py.typed", "nomonhan_sim/data/default_parameters.toml", "nomonhan_sim/cli/__init__.py", "nomonhan_sim/cli/commands.py",
             "nomonhan_sim/record/data/seeds.toml", "nomonhan_sim/scenarios/khalkhin_gol_1939_august.toml"} <= want
     assert sorted(want - names) == []
     tops = {n.split("/")[0] for n in names}

@@ -20,6 +20,7 @@ names are left alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -104,6 +105,24 @@ def _origin_scenario(manifest: dict):
     return sc if sc.sha256 == manifest.get("scenario_sha256") else None
 
 
+@contextlib.contextmanager
+def staging_folder(out: Path, what: str = "results"):
+    """A temporary ``.partial-*`` folder inside ``out`` (created if need be) to write
+    files into before they are moved into place; removed afterwards whatever happens.
+    An ``OSError`` becomes a one-line :class:`StoreError` naming ``out`` and ``what``."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot create {what} folder ({exc.strerror})") from None
+    try:
+        yield tmp
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot write {what} ({exc.strerror})") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def write_results(out_dir: str | Path, outcomes: pd.DataFrame, manifest: dict, fmt: str = "parquet", *,
                   scenario=None, force: bool = False) -> Path:
     """Write a self-contained results folder; return its path.
@@ -134,12 +153,7 @@ def write_results(out_dir: str | Path, outcomes: pd.DataFrame, manifest: dict, f
     elif scenario.sha256 != sha:
         raise StoreError(f"{out}: the scenario given (sha256 {scenario.sha256[:12]}) is not the run's "
                          f"(manifest {str(sha)[:12]})")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot create results folder ({exc.strerror})") from None
-    try:
+    with staging_folder(out) as tmp:
         scen_name = _scenario_copy(scenario, tmp, sha)
         name = OUTCOMES_PARQUET if fmt == "parquet" else OUTCOMES_CSV
         man["outcomes_file"] = name
@@ -157,10 +171,6 @@ def write_results(out_dir: str | Path, outcomes: pd.DataFrame, manifest: dict, f
                 (out / f).unlink(missing_ok=True)
         for f in (name, scen_name, MANIFEST):
             (tmp / f).replace(out / f)
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot write results ({exc.strerror})") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 

@@ -112,9 +112,4 @@ def highest_density_region(values, mass: float = 0.9) -> Region:
     return Region(tuple(_merge(grid, keep, dx / 2)), after, mass)
 
 
-def modes(values) -> int:
-    """Number of separate intervals of the 90 % HDR (a rough count of modes)."""
-    return len(highest_density_region(values).intervals)
-
-
-__all__ = ["DISCRETE_MAX", "GRID", "Region", "highest_density_region", "modes"]
+__all__ = ["DISCRETE_MAX", "GRID", "Region", "highest_density_region"]

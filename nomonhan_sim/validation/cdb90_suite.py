@@ -345,23 +345,15 @@ def write_suite(result: SuiteResult, out_dir, force: bool = False) -> list[str]:
     (a temporary folder moved into place file by file). Refuses a non-empty folder unless
     ``force`` (``StoreError``, one line). Returns the file names written."""
     import json
-    import shutil
-    import tempfile
     from pathlib import Path
 
     import matplotlib.pyplot as plt
 
-    from ..experiment.store import StoreError, check_target
+    from ..experiment.store import check_target, staging_folder
 
     out = Path(out_dir)
     check_target(out, force)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot create the folder ({exc.strerror})") from None
-    names = []
-    try:
+    with staging_folder(out, "CDB90 results") as tmp:
         result.pred.to_parquet(tmp / "predictions.parquet")
         result.reference.to_parquet(tmp / "reference.parquet")
         (tmp / "summary.txt").write_text(result.text() + "\n")
@@ -372,8 +364,4 @@ def write_suite(result: SuiteResult, out_dir, force: bool = False) -> list[str]:
         names = sorted(p.name for p in tmp.iterdir())
         for name in names:
             (tmp / name).replace(out / name)
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot write ({exc.strerror})") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return names
