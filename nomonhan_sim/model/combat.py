@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import attrition
+from . import armour, attrition, conditions, frontage
 from ..engine.compiled import ARMOUR_CLASSES, Compiled
 from ..engine.state import MOVING, World
 from .qjm_tables import POSTURE_DEFENDER_CASUALTY, POSTURE_STRENGTH, opposition_factor, size_factor, terrain_factors
@@ -120,9 +120,11 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                        0.5 ** (np.nan_to_num(now - w.encircled_since) / w.params["isolation_power_halflife_hours"][:, None]),
                        1.0)
     raw = w.pers + np.einsum("ruk,rk->ru", w.equip, equipment_weights(c, w))
-    power = raw * w.quality * iso * def_mult
+    power = raw * w.quality * iso * def_mult * conditions.power_factor(c, w, now)   # (R, U)
     Pw = _side_sum(c, w, power, in_fight)
     N = _side_sum(c, w, w.pers, in_fight)
+    Pw = Pw + frontage.artillery_support(c, w, contested, fighting)                 # guns in range
+    Pw, exposed = frontage.engaged(c, w, Pw, N)                                     # density limit
     n0, n1 = N[:, 0, :], N[:, 1, :]
     p0, p1 = Pw[:, 0, :], Pw[:, 1, :]
 
@@ -157,8 +159,9 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(opp_p > 0, own_p / opp_p, 1.0)
             rate = (base * mult * np.nan_to_num(cas_factor[:, s, :], nan=1.0)
-                    * terrain_casualty[None, :] * size * opposition_factor(ratio))
-            mean[:, s, :] = attrition.dupuy_loss(own_n, rate, dt)
+                    * terrain_casualty[None, :] * size * opposition_factor(ratio)
+                    * conditions.casualty_factor(c, w, now, s))
+            mean[:, s, :] = attrition.dupuy_loss(exposed[:, s, :], rate, dt)
     else:  # pragma: no cover - schema restricts the law names
         raise ValueError(f"unknown attrition law {law!r}")
 
@@ -174,15 +177,8 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
     if rng is not None:
         unit_loss = np.round(unit_loss)
     unit_loss = np.minimum(unit_loss, w.pers)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        men_share = np.where(w.pers > 0, unit_loss / w.pers, 0.0)
-    hit = (unit_loss > 0)[:, :, None] & (w.equip > 0)          # only units that lost men
-    eq_share = np.minimum(1.0, men_share[:, :, None] * equipment_loss_multiplier(c, w, defending))[hit]
-    if rng is None:
-        eq_loss = w.equip[hit] * eq_share
-    else:
-        eq_loss = rng.binomial(np.round(w.equip[hit]).astype(np.int64), eq_share).astype(float)
-    w.equip[hit] -= eq_loss
+    armour.equipment_losses(c, w, unit_loss, defending, rng, now=now, dt=dt, in_fight=in_fight,
+                            side_loss=loss, side_men=N, contested=contested)
     w.pers -= unit_loss
     w.cas += unit_loss
     return contested
