@@ -51,6 +51,49 @@ class CompiledOrder:
 
 
 @dataclass(frozen=True)
+class CompiledConditions:
+    """The scenario's ``[conditions]`` as indices (the QJM factor values are looked up by
+    :mod:`nomonhan_sim.model.conditions`, a higher layer): weather and season row names,
+    the side index with air superiority (-1: equality), the side index achieving surprise
+    (-1: none) with its level, window (start and length, hours) and decay, and the CEV of
+    each side (empty: 1 for every side)."""
+
+    weather: str = "dry_sunshine_temperate"
+    season: str | None = None
+    air_superiority: int = -1
+    surprise_side: int = -1
+    surprise_level: str = "none"
+    surprise_start_hour: float = 0.0
+    surprise_hours: float = 0.0
+    surprise_decay: bool = True
+    cev: tuple[float, ...] = ()
+
+    @property
+    def neutral(self) -> bool:
+        """True when every condition is the neutral one (all factors 1)."""
+        return self == CompiledConditions() or self == CompiledConditions(cev=(1.0,) * len(self.cev))
+
+
+def compile_conditions(sc: LoadedScenario, side_ids: tuple[str, ...]) -> CompiledConditions:
+    """The ``[conditions]`` table of ``sc`` as :class:`CompiledConditions`."""
+    cond = sc.model.conditions
+    if cond is None:
+        return CompiledConditions()
+    s_idx = {s: i for i, s in enumerate(side_ids)}
+    sur = cond.surprise
+    return CompiledConditions(
+        weather=cond.weather, season=cond.season,
+        air_superiority=s_idx[cond.air_superiority] if cond.air_superiority is not None else -1,
+        surprise_side=s_idx[sur.side] if sur is not None else -1,
+        surprise_level=sur.level if sur is not None else "none",
+        surprise_start_hour=float(sur.start_hour) if sur is not None else 0.0,
+        surprise_hours=float(sur.hours) if sur is not None else 0.0,
+        surprise_decay=sur is None or sur.decay == "daily_thirds",
+        cev=tuple(float(cond.cev.get(s, 1.0)) for s in side_ids) if cond.cev else (),
+    )
+
+
+@dataclass(frozen=True)
 class Compiled:
     """A scenario as index arrays: S sides, P places, U units, K equipment classes.
 
@@ -81,8 +124,11 @@ class Compiled:
     unit_reserve: np.ndarray     # (U,) bool: waits for an order
     unit_speed_param: tuple[str, ...]
     unit_front: np.ndarray       # (U,) bool
+    frontage_km: np.ndarray      # (P,) km of front at each place (inf: no density limit)
+    place_km: np.ndarray         # (P, P) straight-line distance between places, km
     orders: tuple[tuple[CompiledOrder, ...], ...]  # per unit
     equipment_classes: tuple[str, ...] = EQUIPMENT_CLASSES
+    conditions: CompiledConditions = CompiledConditions()   # weather, surprise, air, CEV
 
     @property
     def S(self) -> int:
@@ -162,9 +208,10 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
                 text=o.note or f"{o.task} {o.objective or ''}".strip(),
             ))
 
+    xy = np.array([[p.x_km, p.y_km] for p in m.places], float).reshape(P, 2)
     return Compiled(
         scenario=sc, side_ids=side_ids, place_ids=place_ids, unit_ids=unit_ids,
-        xy=np.array([[p.x_km, p.y_km] for p in m.places], float).reshape(P, 2),
+        xy=xy,
         km=km, adj=np.isfinite(km), crossing=crossing, capacity=capacity, road_class=road, next_hop=next_hop,
         terrain=np.array([TERRAINS.index(p.terrain) for p in m.places], int),
         fort_level=np.array([FORTIFICATION_LEVEL[p.fortification] for p in m.places]),
@@ -178,6 +225,9 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         unit_reserve=np.array([u.posture == "reserve" for u in m.units]),
         unit_speed_param=tuple(SPEED_CLASS[u.type] for u in m.units),
         unit_front=np.array([u.front_force for u in m.units], bool),
+        frontage_km=np.array([np.inf if p.frontage_km is None else p.frontage_km for p in m.places], float),
+        place_km=np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)),
         orders=tuple(tuple(o) for o in orders),
+        conditions=compile_conditions(sc, side_ids),
     )
 

@@ -10,16 +10,20 @@ place:
   place's fortification for the side that built it (its initial holder),
   whichever is higher. ``isolation`` is the supply model's ammunition factor
   (:mod:`nomonhan_sim.supply`) or, in scenarios without supply, halves an
-  encircled unit's power every ``isolation_power_halflife_hours``.
+  encircled unit's power every ``isolation_power_halflife_hours``. The conditions
+  (:mod:`nomonhan_sim.model.conditions`: weather, surprise, air superiority, CEV)
+  multiply it. Then :mod:`nomonhan_sim.model.frontage`: beyond the density limit of
+  the place's frontage only part of a side's power is engaged (and only part of its
+  men exposed to loss), and guns within range of a contested place add their power.
 * losses from the chosen attrition law (:mod:`nomonhan_sim.attrition`):
   Lanchester family with ``k · P_opp^p · N^q``; or Dupuy daily rates
   ``base(role) · multiplier(side) · posture casualty factor · terrain casualty
   factor · size factor(men) · opposition factor(P/P_opp)``, where "men" is
   the side's men at the place (``size_basis = "engagement"``, default) or in
   combat anywhere (``"side"``).
+  The Dupuy rate applies to the side's men exposed to loss; the conditions multiply it.
 * losses are spread over the side's units at the place in proportion to their
-  men; equipment class k loses the share ``min(1, men-loss share × m_k)`` (tanks
-  and armoured cars ×6 attacking / ×3 defending, guns ×1, QJM).
+  men; equipment losses follow :mod:`nomonhan_sim.model.armour`.
 """
 
 from __future__ import annotations
@@ -120,11 +124,12 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                        0.5 ** (np.nan_to_num(now - w.encircled_since) / w.params["isolation_power_halflife_hours"][:, None]),
                        1.0)
     raw = w.pers + np.einsum("ruk,rk->ru", w.equip, equipment_weights(c, w))
-    power = raw * w.quality * iso * def_mult * conditions.power_factor(c, w, now)   # (R, U)
+    unit_factor = iso * conditions.power_factor(c, w, now)                         # (R, U)
+    power = raw * w.quality * def_mult * unit_factor
     Pw = _side_sum(c, w, power, in_fight)
     N = _side_sum(c, w, w.pers, in_fight)
-    Pw = Pw + frontage.artillery_support(c, w, contested, fighting)                 # guns in range
     Pw, exposed = frontage.engaged(c, w, Pw, N)                                     # density limit
+    Pw = Pw + frontage.artillery_support(c, w, contested, fighting, unit_factor)    # guns in range
     n0, n1 = N[:, 0, :], N[:, 1, :]
     p0, p1 = Pw[:, 0, :], Pw[:, 1, :]
 

@@ -122,6 +122,10 @@ class Place(_Model):
         "none", description="Works at the place; units of its hour-0 holder defend at least at this "
         "posture level.")
     disputed: bool = Field(False, description="Part of the disputed zone east of the river.")
+    frontage_km: float | None = Field(
+        None, gt=0, description="Width of front a force at the place fights on, km: men beyond "
+        "engaged_men_per_km per km of it stand in depth (their power counts at depth_power_share, "
+        "and so does their exposure to loss); none: no density limit.")
     holder: str | None = Field(None, description="Side id controlling the place at hour 0.")
     source: str = Field(description="Where the position and figures come from (source tags, "
                         "'derived: ...' or 'estimate: ...').")
@@ -298,6 +302,71 @@ class CompareTarget(_Model):
         return self
 
 
+WeatherRow = Literal[
+    "dry_sunshine_temperate", "dry_sunshine_extreme_heat", "dry_sunshine_extreme_cold",
+    "dry_overcast_temperate", "dry_overcast_extreme_heat", "dry_overcast_extreme_cold",
+    "wet_light_temperate", "wet_light_extreme_heat", "wet_light_extreme_cold",
+    "wet_heavy_temperate", "wet_heavy_extreme_heat", "wet_heavy_extreme_cold",
+]
+SeasonRow = Literal[
+    "winter_jungle", "winter_desert", "winter_temperate", "spring_jungle", "spring_desert",
+    "spring_temperate", "summer_jungle", "summer_desert", "summer_temperate", "fall_jungle",
+    "fall_desert", "fall_temperate",
+]
+SurpriseLevel = Literal["minor", "substantial", "complete"]
+
+
+class Surprise(_Model):
+    """The ``[conditions.surprise]`` table: one side achieves surprise (QJM surprise factors)."""
+
+    side: str = Field(description="Side id that achieves surprise; the other side is surprised.")
+    level: SurpriseLevel = Field(
+        description="QJM surprise level: while it lasts the surprised side's casualty rate is "
+        "multiplied by its vulnerability factor (minor 1.2, substantial 2, complete 3) and the "
+        "surpriser's by its own (0.9, 0.6, 0.4).")
+    start_hour: float = Field(0.0, ge=0, description="Hour (after engine.start) at which surprise is achieved.")
+    hours: float = Field(
+        72.0, gt=0, description="How long the effect lasts, hours (default 72: the QJM's three days).")
+    decay: Literal["daily_thirds", "none"] = Field(
+        "daily_thirds", description="daily_thirds: the QJM's fading - the factors' excess over 1 falls in "
+        "equal steps each 24 h (with 72 h: full, 2/3, 1/3) and is gone when the window ends; none: full "
+        "effect for the whole window.")
+
+
+class Conditions(_Model):
+    """The ``[conditions]`` table: weather, season, air superiority, surprise and combat
+    effectiveness (CEV) of the scenario, as QJM factors (nomonhan_sim.model.conditions).
+    Leaving it out means the neutral conditions: dry, sunny, temperate, no season
+    factors, no air superiority, no surprise, CEV 1."""
+
+    weather: WeatherRow = Field(
+        "dry_sunshine_temperate",
+        description="QJM weather row (precipitation and sky, then temperature): the attacker's power "
+        "x h_ua, tanks' and armoured cars' x h_wt, guns' x h_wg, both sides' casualty rates x h_c.")
+    season: SeasonRow | None = Field(
+        None, description="QJM season and climate row ('jungle' = tropical): the attacker's power x z_u, "
+        "guns' x z_wg; none: no season factors.")
+    air_superiority: str | None = Field(
+        None, description="Side id with air superiority (its guns x 1.1, its casualty rate x 0.9; the "
+        "other side's guns x 0.9, casualty rate x 1.1); none: air equality.")
+    surprise: Surprise | None = Field(None, description="Surprise achieved by one side (none: no surprise).")
+    cev: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="Combat effectiveness value by side id (> 0): multiplies the combat power of all the "
+        "side's units, on top of each unit's quality; a side left out has 1.")
+    source: str = Field("", description="Where the conditions come from (source tags, 'derived: ...' or "
+                        "'estimate: ...'); required when any condition is set.")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> "Conditions":
+        set_ = (self.weather != "dry_sunshine_temperate" or self.season is not None
+                or self.air_superiority is not None or self.surprise is not None or bool(self.cev))
+        if set_ and not self.source.strip():
+            raise ValueError("expected source (where the conditions come from) when any condition is set, "
+                             "found none")
+        return self
+
+
 class Scenario(_Model):
     """A whole scenario file: the tables below, validated and cross-checked on loading."""
 
@@ -317,3 +386,5 @@ class Scenario(_Model):
                                          description="Outcomes compared with the historical record.")
     logistics: Logistics | None = Field(None, description="Supply (none: no supply model; encircled "
                                         "units lose power by isolation_power_halflife_hours).")
+    conditions: Conditions | None = Field(None, description="Weather, season, air superiority, surprise "
+                                          "and CEV (none: neutral conditions).")
