@@ -7,8 +7,9 @@ Not part of the test suite: about five minutes on 2 cores. Usage::
 
     python benchmarks/calibrate_cdb90.py [--era 1939-1945] [--replicates 50] [--evaluations 80]
 
-Then ``python -m nomonhan_sim cdb90 --parameters calibrated`` scores the holdout half with
-the fitted values (nothing is re-fitted there).
+The fitted tables replace their priors in the package defaults (``scenario.loader``), so
+every scenario then draws from them and ``python -m nomonhan_sim cdb90`` scores the holdout
+half with them (nothing is re-fitted there); ``--parameters prior`` scores the priors.
 """
 
 from __future__ import annotations

@@ -149,8 +149,8 @@ def cdb90_scores() -> dict:
     from nomonhan_sim.validation.cdb90_suite import run_suite, scores, winner_scores
 
     out = {}
-    for era, params in (("1939-1945", "default"), (None, "default"), ("1939-1945", "calibrated"),
-                        (None, "calibrated")):
+    for era, params in (("1939-1945", "default"), (None, "default"), ("1939-1945", "prior"),
+                        (None, "prior")):
         r = run_suite(era=era, split="holdout", replicates=200, seed=DEFAULT_SEED, parameters=params)
         out[f"{era or 'all'}|{params}"] = {
             "n": len(r.pred),
@@ -205,17 +205,18 @@ def block(fig: dict) -> str:
                      f"{v['ratio']:.2f} | {ring} | {v['ended_share']:.0%} | {fmt(v['stock'])} |")
     if fig.get("cdb90"):
         lines += ["", "The attrition core on CDB90 battles it was not built for (`python -m nomonhan_sim cdb90 "
-                  "[--era all] [--parameters calibrated]`: the holdout half of the fixed split, each battle a "
+                  "[--era all] [--parameters prior]`: the holdout half of the fixed split, each battle a "
                   "one-place engagement, 200 worlds), beside the CDB90 loss-rate baseline (attacker 1.39 %/day, "
-                  "defender 4.03 %/day of strength). *default*: the package's parameters, nothing fitted; "
-                  "*calibrated*: rates and model-form spread fitted on the 1939–1945 calibration half "
-                  "(`benchmarks/calibrate_cdb90.py`), not yet the scenarios' default:", "",
+                  "defender 4.03 %/day of strength). *default*: the package's parameters, whose Dupuy base rates "
+                  "and model-form spread were fitted on the 1939–1945 calibration half (`benchmarks/calibrate_cdb90.py`, "
+                  "`nomonhan_sim/data/calibrated_attrition.toml`); *prior*: the published QJM values and ranges "
+                  "the fit replaced, nothing fitted:", "",
                   "| battles | parameters | predictor | side | median predicted/observed | share within ×2 | mean CRPS (log) | CRPS skill vs baseline | observed inside the 90% interval | winner right |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for key, res in fig["cdb90"].items():
             era, params = key.split("|")
             for x in res["scores"]:
-                if params == "calibrated" and x["predictor"] == "baseline":
+                if params == "prior" and x["predictor"] == "baseline":
                     continue  # the same baseline rows as above
                 w = res["winner"][x["predictor"]]
                 lines.append(f"| holdout, {'1939–1945' if era == '1939-1945' else 'all eras'} ({res['n']}) | "

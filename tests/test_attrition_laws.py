@@ -126,7 +126,7 @@ def test_stochastic_mean_converges_to_deterministic(law, coef):
     Tolerance: the Monte Carlo standard error of the mean is ~0.1 % of the
     losses here; 1 % leaves room for the small tau-leaping bias.
     """
-    params = {coef[0]: coef[1], "dupuy_defender_rate": 0.03}
+    params = {coef[0]: coef[1], "dupuy_defender_rate": 0.03, "model_form_multiplier": 1.0}  # no per-world draw
     det = run(duel(law, params=params, hours=30)).world
     sto = run(duel(law, params=params, hours=30, stochastic=True), R=2000, seed=7).world
     det_loss = det.cas[0]

@@ -244,7 +244,7 @@ def test_an_unknown_unit_id_is_one_line_naming_the_path_and_the_known_ids(august
     ("engine.attrition_law.x", "engine.attrition_law.x", "is a value (str), which has no part 'x'"),
     ("orders.3.trigger.at_hour", "orders.3.trigger", "not set in this scenario"),
     ("weather.rain", "weather", "the scenario has no field 'weather'"),
-    ("parameters.no_such_rate", "parameters.no_such_rate", "unknown parameter (known: casualty_rate_multiplier, "),
+    ("parameters.no_such_rate", "parameters.no_such_rate", "unknown parameter (known: "),
     ("parameters.power_p.blue", "parameters.power_p.blue", "expected a side id (soviet, japanese) or a field of a parameter"),
     ("units..personnel", "units..personnel", "empty or malformed part"),
 ])

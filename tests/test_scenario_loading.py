@@ -154,8 +154,8 @@ def test_default_parameters_are_merged(duel: LoadedScenario) -> None:
     p = duel.param("square_coefficient")
     assert p.value == DEFAULTS["square_coefficient"]["value"]
     assert p.source == DEFAULTS["square_coefficient"]["source"]
-    rate = duel.param("dupuy_attacker_rate").value
-    assert isinstance(rate, Distribution) and rate.dist == "uniform"
+    speed = duel.param("speed_foot_kmh").value
+    assert isinstance(speed, Distribution) and speed.dist == "uniform"
     # No per-side value: a side falls back to the default.
     assert duel.param("casualty_rate_multiplier", "blue").value == DEFAULTS["casualty_rate_multiplier"]["value"]
 
@@ -282,3 +282,13 @@ def test_scenario_from_dict_does_not_modify_its_input() -> None:
     before = copy.deepcopy(data)
     scenario_from_dict(data)
     assert data == before
+
+
+def test_calibrated_parameters_replace_their_priors_in_the_defaults(duel: LoadedScenario) -> None:
+    calibrated = tomllib.loads((Path(__file__).resolve().parent.parent / "nomonhan_sim" / "data"
+                                / "calibrated_attrition.toml").read_text(encoding="utf-8"))
+    assert {"dupuy_attacker_rate", "dupuy_defender_rate", "model_form_multiplier"} <= set(calibrated)
+    for name, table in calibrated.items():
+        p = duel.param(name)
+        assert p.source == table["source"] and p.source.startswith("calibrated:")
+        assert p.source != DEFAULTS[name]["source"]          # the prior is replaced, not kept

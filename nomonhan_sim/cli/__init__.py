@@ -135,8 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     cd.add_argument("--force", action="store_true", help="replace the contents of a non-empty --out folder")
     cd.add_argument("--no-progress", action="store_true", help="no progress bar")
     cd.add_argument("--parameters", default="default",
-                    help="default (the package's), calibrated (fitted on the calibration half by "
-                         "benchmarks/calibrate_cdb90.py) or a TOML parameter table")
+                    help="default (the package's: attrition fitted on the calibration half by "
+                         "benchmarks/calibrate_cdb90.py), prior (the published QJM values and ranges "
+                         "the fit replaced) or a TOML parameter table")
 
     pa = sub.add_parser("params", help="print the parameter table (value, unit, claims, source)",
                         description="Print every model parameter of SCENARIO (defaults merged) as a Markdown table.")

@@ -18,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..model.armour import armour_accounts, serviceable_at_end
 from ..simulation import BatchResult
 from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
-from ..vocabulary.outcome_names import INPUT_PREFIX, happened_column
+from ..vocabulary.outcome_names import ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, happened_column
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -28,15 +29,23 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
     c, w = res.compiled, res.world
     out: dict[str, np.ndarray] = {}
     lost = w.cas + w.pocket_cas
+    # equipment lost = not serviceable at the end: for armour, destroyed (in combat, or
+    # written off with an encircled or destroyed unit) + still under repair + abandoned
+    # in a pocket (nomonhan_sim.model.armour); other classes have no repair
+    serviceable = serviceable_at_end(c, w, res.hours)
+    accounts = armour_accounts(c, w, res.hours)
     for s, sid in enumerate(c.side_ids):
         mine = c.unit_side == s
         out[f"personnel_start.{sid}"] = w.pers0[:, mine].sum(axis=1)
         out[f"casualties.{sid}"] = lost[:, mine].sum(axis=1)
         out[f"casualties_in_pockets.{sid}"] = w.pocket_cas[:, mine].sum(axis=1)
-        eq_lost = (w.equip0 - w.equip)[:, mine, :].sum(axis=1)
+        eq_lost = (w.equip0 - serviceable)[:, mine, :].sum(axis=1)
         for k, cls in enumerate(c.equipment_classes):
             if w.equip0[:, mine, k].any():
                 out[f"equipment_lost.{sid}.{cls}"] = eq_lost[:, k]
+                if cls in ARMOUR_OUTCOME_CLASSES:
+                    for o, acc in (("armour_knocked_out", "knocked_out"), ("armour_destroyed", "destroyed")):
+                        out[f"{o}.{sid}.{cls}"] = accounts[acc][:, mine, k].sum(axis=1)
         if c.disputed.any():
             out[f"disputed_zone_share.{sid}"] = (w.control[:, c.disputed] == s).mean(axis=1)
     front = c.unit_front

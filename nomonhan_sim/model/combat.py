@@ -17,8 +17,8 @@ place:
   men exposed to loss), and guns within range of a contested place add their power.
 * losses from the chosen attrition law (:mod:`nomonhan_sim.attrition`):
   Lanchester family with ``k · P_opp^p · N^q``; or Dupuy daily rates
-  ``base(role) · multiplier(side) · posture casualty factor · terrain casualty
-  factor · size factor(men) · opposition factor(P/P_opp)``, where "men" is
+  ``base(role) · multiplier(side) · model-form multiplier (one per world) · posture
+  casualty factor · terrain casualty factor · size factor(men) · opposition factor(P/P_opp)``, where "men" is
   the side's men at the place (``size_basis = "engagement"``, default) or in
   combat anywhere (``"side"``).
   The Dupuy rate applies to the side's men exposed to loss; the conditions multiply it.
@@ -154,8 +154,9 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
             is_def = w.control == s
             base = np.where(is_def, w.params["dupuy_defender_rate"][:, None],
                             w.params["dupuy_attacker_rate"][:, None])
-            mult = w.params.get(f"casualty_rate_multiplier.{c.side_ids[s]}",
-                                w.params["casualty_rate_multiplier"])[:, None]
+            mult = (w.params.get(f"casualty_rate_multiplier.{c.side_ids[s]}",
+                                 w.params["casualty_rate_multiplier"])
+                    * w.params["model_form_multiplier"])[:, None]
             if size_basis == "side":
                 men_in_combat = np.where(contested, own_n, 0.0).sum(axis=1, keepdims=True)
             else:

@@ -174,10 +174,29 @@ def _format_validation_error(path: str, err: ValidationError, data: Any = None) 
 # the top-level package (always a regular one), not of nomonhan_sim.data: in Python 3.11
 # resources of a namespace package fail under an editable install.
 _DEFAULTS_FILE = resources.files("nomonhan_sim") / "data" / "default_parameters.toml"
+#: Attrition parameters fitted on the calibration half of CDB90 (nomonhan_sim.validation.calibrate);
+#: each of its tables replaces the published prior of the same name in the defaults.
+_CALIBRATED_FILE = resources.files("nomonhan_sim") / "data" / "calibrated_attrition.toml"
+
+
+def _prior_parameters() -> dict[str, Any]:
+    """The parameter table before calibration: published values and ranges (default_parameters.toml)."""
+    return tomllib.loads(_DEFAULTS_FILE.read_text(encoding="utf-8"))
+
+
+def _calibrated_parameters() -> dict[str, Any]:
+    """The fitted tables of calibrated_attrition.toml (name -> table)."""
+    return tomllib.loads(_CALIBRATED_FILE.read_text(encoding="utf-8"))
 
 
 def _default_parameters() -> dict[str, Any]:
-    return tomllib.loads(_DEFAULTS_FILE.read_text(encoding="utf-8"))
+    """The package defaults: the priors with the calibrated tables in place of theirs."""
+    params = _prior_parameters()
+    for name, table in _calibrated_parameters().items():
+        if name not in params:
+            raise ValueError(f"{_CALIBRATED_FILE}: {name}: not a parameter of default_parameters.toml")
+        params[name] = table
+    return params
 
 
 def _flatten_parameters(params: Mapping[str, Any]) -> dict[str, Parameter]:
@@ -272,6 +291,15 @@ def _check_references(sc: Scenario, path: str) -> None:
         from .logistics_checks import check_logistics  # local: that module imports this one
 
         check_logistics(sc, place_ids, fail)
+
+    cond = sc.conditions
+    if cond is not None:
+        if cond.air_superiority is not None:
+            expect_side(fail, "conditions.air_superiority", cond.air_superiority, sc.sides)
+        if cond.surprise is not None:
+            expect_side(fail, "conditions.surprise.side", cond.surprise.side, sc.sides)
+        for sid in cond.cev:
+            expect_side(fail, f"conditions.cev.{sid}", sid, sc.sides)
 
     from ..vocabulary.outcome_names import outcome_names
 

@@ -6,7 +6,7 @@ What is fitted (three numbers, all in the Dupuy attrition law the scenarios use)
   (share of personnel per day at power ratio 1 and size factor 1), one value each instead
   of today's uniform ranges between the QJM's two published values;
 * ``model_form_sigma`` — the spread of a model-form multiplier: each world draws one
-  ``casualty_rate_multiplier`` from a lognormal with median 1 and this sigma, shared by both
+  ``model_form_multiplier`` from a lognormal with median 1 and this sigma, shared by both
   sides (one correlated rate set per world, not independent per-side noise).
 
 How: the objective is the mean, over the calibration battles and both sides, of the CRPS
@@ -48,9 +48,9 @@ def parameters_for(values: dict, source: str = "estimate: trial value of the cal
                                 "unit": "share of personnel per day at P/P = 1 and size factor 1", "source": source},
         "dupuy_defender_rate": {"value": float(values["dupuy_defender_rate"]),
                                 "unit": "share of personnel per day at P/P = 1 and size factor 1", "source": source},
-        "casualty_rate_multiplier": {
+        "model_form_multiplier": {
             "value": {"dist": "lognormal", "median": 1.0, "sigma": float(values["model_form_sigma"])},
-            "unit": "multiplier of a side's own Dupuy casualty rate (model-form uncertainty, one draw per world)",
+            "unit": "multiplier of both sides' Dupuy casualty rates, drawn once per world (model-form uncertainty)",
             "source": source},
     }
 

@@ -79,7 +79,13 @@ def _count(v) -> float:
 
 def engagement_from_cdb90(isqno: int, row: pd.Series, parameters: dict | None = None) -> Engagement:
     """The engagement of CDB90 battle ``isqno`` (a row of ``cdb90.load_engagements()``);
-    ``parameters``: a ``[parameters]`` table for it (default: the package defaults)."""
+    ``parameters``: a ``[parameters]`` table for it (default: the package defaults).
+
+    Conditions: ``weather`` = WX1 as given (QJM weather and season rows by
+    :func:`nomonhan_sim.engagement.qjm_weather` / ``qjm_season``; unknown → neutral),
+    ``surprise`` = SURPA, ``air_superiority`` = AEROA (unknown → 0, none). Both sides have
+    CEV 1: CDB90's CEA (attacker's relative combat effectiveness) is judged from the
+    battle's outcome, so using it as an input would put the result into the prediction."""
     def force(side: str, label: str) -> Force:
         name = row.get(label)
         return Force(name=str(name) if isinstance(name, str) else label, men=float(row[f"strength_{side}"]),
@@ -102,8 +108,39 @@ def engagement_from_cdb90(isqno: int, row: pd.Series, parameters: dict | None = 
     )
 
 
+#: CDB90 designation prefixes (first word of NAMA/NAMD) of Russian or Soviet and of Japanese forces.
+RUSSIAN_OR_JAPANESE = ("RUS", "RUSS", "SOV", "USSR", "JAP")
+#: The QJM nationality rule's multiplier, as the August 1939 scenario has it.
+NATIONALITY_RULE = {
+    "value": {"dist": "uniform", "low": 1.0, "high": 2.0},
+    "unit": "multiplier of the side's Dupuy casualty rate",
+    "source": "QJM special attrition condition, Lawrence, International TNDM Newsletter Apr 1997: 'For "
+              "period 1900-1945. Russian and Japanese rates are double those calculated' (combat_models.md "
+              "§3.3a); low 1.0 = no adjustment (TNDM), high 2.0 = the QJM rule; as in the August 1939 scenario",
+    "claims": ["param.qjm.nationality.lawrence1997"],
+}
+
+
+def nationality_parameters(row: pd.Series) -> dict:
+    """The ``[parameters]`` entries of the QJM nationality rule for a CDB90 battle: sides whose
+    designation starts with a Russian/Soviet or Japanese prefix, in 1900-1945, get the
+    multiplier :data:`NATIONALITY_RULE` (the same range the August 1939 scenario uses); others
+    none. The rule's second part (all rates doubled in 1914-1941) is applied neither here nor
+    in the August scenario."""
+    year = float(row["year"]) if math.isfinite(float(row["year"])) else float("nan")
+    if not 1900 <= year <= 1945:
+        return {}
+    sides = {}
+    for s, label in (("attacker", "attacker"), ("defender", "defender")):
+        name = row.get(label)
+        if isinstance(name, str) and name.split() and name.split()[0] in RUSSIAN_OR_JAPANESE:
+            sides[s] = dict(NATIONALITY_RULE)
+    return {"casualty_rate_multiplier": sides} if sides else {}
+
+
 def _simulate(isqno: int, row: pd.Series, replicates: int, seed: int,
               parameters: dict | None = None) -> tuple[int, np.ndarray, np.ndarray]:
+    parameters = {**nationality_parameters(row), **(parameters or {})}
     out = run_engagement(engagement_from_cdb90(isqno, row, parameters), replicates=replicates,
                          seed=engagement_seed(seed, isqno))
     return isqno, out["casualties.attacker"].to_numpy(float), out["casualties.defender"].to_numpy(float)
@@ -303,17 +340,21 @@ class SuiteResult:
 
 
 def parameter_table(name: str) -> dict:
-    """A ``[parameters]`` table for the suite: ``"default"`` (the package defaults: an
-    empty table), ``"calibrated"`` (``nomonhan_sim/data/calibrated_attrition.toml``,
-    written by ``benchmarks/calibrate_cdb90.py``) or the path of such a TOML file."""
+    """A ``[parameters]`` table for the suite: ``"default"`` or ``"calibrated"`` (the
+    package defaults, whose attrition parameters are the fit in
+    ``nomonhan_sim/data/calibrated_attrition.toml``: an empty table), ``"prior"`` (the
+    published values and ranges those fitted parameters replace, from
+    ``default_parameters.toml``) or the path of a TOML parameter table."""
     import tomllib
-    from importlib import resources
     from pathlib import Path
 
-    if name == "default":
+    from ..scenario.loader import _calibrated_parameters, _prior_parameters
+
+    if name in ("default", "calibrated"):
         return {}
-    if name == "calibrated":
-        return tomllib.loads((resources.files("nomonhan_sim") / "data" / "calibrated_attrition.toml").read_text())
+    if name == "prior":
+        prior = _prior_parameters()
+        return {k: prior[k] for k in _calibrated_parameters()}
     try:
         return tomllib.loads(Path(name).read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:

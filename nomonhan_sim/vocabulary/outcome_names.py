@@ -47,6 +47,14 @@ def happened_column(day_column: str) -> str:
     return day_column.removesuffix(DAY_SUFFIX) + HAPPENED_SUFFIX
 
 
+#: Armour accounts reported per side and armour class (nomonhan_sim.model.armour).
+ARMOUR_OUTCOMES = {
+    "armour_knocked_out": "knocked out in combat (cumulative; repaired vehicles can be knocked out again)",
+    "armour_destroyed": "destroyed (irrecoverable, damaged vehicles of encircled or destroyed units included)",
+}
+ARMOUR_OUTCOME_CLASSES = ("tanks", "armoured_cars")
+
+
 def is_outcome(column: str) -> bool:
     """Whether a column of an outcomes table is an outcome to summarise and compare
     (not an identifier, a ``_happened`` flag, per-unit detail or a drawn input)."""
@@ -60,6 +68,7 @@ def outcome_names(sides: Iterable[str]) -> set[str]:
     for s in sides:
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
         names |= {f"equipment_lost.{s}.{k}" for k in EQUIPMENT_CLASSES}
+        names |= {f"{o}.{s}.{k}" for o in ARMOUR_OUTCOMES for k in ARMOUR_OUTCOME_CLASSES}
         names |= {f"short_unit_hours.{s}.{k}" for k in SUPPLY_SHORT}
     return names
 
@@ -84,6 +93,9 @@ def describe(name: str) -> tuple[str, str]:
         return "unit-hours", f"Unit-hours {side} units spent short of {cls} (below 20 % of a basic load)"
     if head == "equipment_lost":
         side, _, cls = rest.partition(".")
-        return "pieces", f"{cls.replace('_', ' ')} lost by {side}"
+        return "pieces", f"{cls.replace('_', ' ')} lost by {side} (armour: not serviceable at the end)"
+    if head in ARMOUR_OUTCOMES:
+        side, _, cls = rest.partition(".")
+        return "vehicles", f"{cls.replace('_', ' ')} of {side} {ARMOUR_OUTCOMES[head]}"
     unit, text = SIDE_OUTCOMES[head]
     return unit, f"{text} ({rest})"
