@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import armour, attrition, conditions, frontage
-from ..engine.compiled import ARMOUR_CLASSES, Compiled
+from ..engine.compiled import Compiled
 from ..engine.state import MOVING, World
 from .qjm_tables import POSTURE_DEFENDER_CASUALTY, POSTURE_STRENGTH, opposition_factor, size_factor, terrain_factors
 
@@ -42,20 +42,6 @@ LANCHESTER_COEF = {"square": "square_coefficient", "linear": "linear_coefficient
 def equipment_weights(c: Compiled, w: World) -> np.ndarray:
     """``(R, K)`` man-equivalents per piece of each equipment class."""
     return np.stack([w.params[f"weight_{k}"] for k in c.equipment_classes], axis=1)
-
-
-def equipment_loss_multiplier(c: Compiled, w: World, defending: np.ndarray) -> np.ndarray:
-    """``(R, U, K)`` multiplier of the men-loss share for each equipment class."""
-    R, U = defending.shape
-    m = np.ones((R, U, c.K))
-    tank = np.where(defending, w.params["tank_loss_multiplier_defender"][:, None],
-                    w.params["tank_loss_multiplier_attacker"][:, None])
-    for k, cls in enumerate(c.equipment_classes):
-        if cls in ARMOUR_CLASSES:
-            m[:, :, k] = tank
-        elif cls in ("guns", "anti_tank_guns", "mortars"):
-            m[:, :, k] = w.params["gun_loss_multiplier"][:, None]
-    return m
 
 
 def _side_sum(c: Compiled, w: World, values: np.ndarray, where: np.ndarray) -> np.ndarray:
