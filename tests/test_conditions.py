@@ -26,7 +26,9 @@ def _battle(**changes) -> Engagement:
     e = Engagement("test engagement", attacker=Force("A", men=12000, guns=40),
                    defender=Force("D", men=8000, guns=20), duration_days=1, posture="hasty",
                    terrain="rolling_bare", start=dt.datetime(1939, 8, 20, 6),
-                   source="estimate: test engagement")
+                   source="estimate: test engagement",
+                   parameters={"model_form_multiplier": {"value": 1.0, "unit": "-",
+                                                         "source": "test: no per-world model-form draw"}})
     return e.with_(**changes)
 
 
