@@ -23,14 +23,14 @@ from .engine.compiled import Compiled
 from .engine.eventlog import EventLog
 from .engine.state import MOVING, OUT, World, draw_world
 from .model import combat
-from .model.encirclement import encircled_units, update_control
+from .model import control, pockets, rally, replacements
+from .model.encirclement import encircled_units
 from .model.movement import Movement, presence
 from .model.orders import holding, ready_to_plan, start_due_orders
 from .model.supply import Supply
 
-#: A unit below this share of its initial men is no longer a fighting unit and
-#: breaks whatever its orders (convention of this model, not a sourced figure).
-COMBAT_INEFFECTIVE_SHARE = 0.10
+#: Re-exported from :mod:`nomonhan_sim.model.rally` (a unit below it leaves the battle).
+COMBAT_INEFFECTIVE_SHARE = rally.COMBAT_INEFFECTIVE_SHARE
 
 
 @dataclass
@@ -130,6 +130,14 @@ def _report_progress(env, t_start: float, t_end: float, progress: Callable[[floa
         progress(1.0 / PROGRESS_TICKS)
 
 
+def _update_control(c: Compiled, w: World, now: float, pres: np.ndarray, log: EventLog) -> None:
+    """Advance control by presence (:mod:`nomonhan_sim.model.control`) and log the captures."""
+    changed = control.update_control(c, w, now, pres)
+    for s, sid in enumerate(c.side_ids):
+        r, p = np.nonzero(changed & (w.control == s))
+        log.add(now, r, -1, "captured", p, c.scenario.model.sides[sid].name)
+
+
 def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, rng, t_start: float = 0.0,
             trace: Trace | None = None):
     if t_start < 0:
@@ -139,11 +147,9 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
     rows = np.arange(w.R)[:, None]
     while True:
         now = env.now
+        replacements.apply_due(c, w, now, log)
         pres = presence(c, w)
-        changed = update_control(c, w, pres)
-        for s, sid in enumerate(c.side_ids):
-            r, p = np.nonzero(changed & (w.control == s))
-            log.add(now, r, -1, "captured", p, c.scenario.model.sides[sid].name)
+        _update_control(c, w, now, pres, log)
 
         moving = w.mode == MOVING  # in transit: keep the status it had when it set off
         enc = np.where(moving, w.encircled, encircled_units(c, w, pres))
@@ -156,25 +162,13 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
         combat.combat_step(c, w, now, dt, eng.attrition_law, rng, eng.size_basis)
 
         # breakpoints and pockets
-        lost = 1.0 - w.pers / w.pers0
+        lost = rally.loss_since_reformed(w)  # since the unit formed or last rallied
         cohesion = w.extra.get("cohesion_factor", 1.0)  # hunger lowers the breakpoint
-        breaks = w.active & (((lost >= w.breakpoint * cohesion) & ~holding(w))
-                             | (w.pers < COMBAT_INEFFECTIVE_SHARE * w.pers0))
+        breaks = w.active & (((lost >= w.breakpoint * cohesion) & ~holding(w)) | rally.ineffective(w))
         w.broken |= breaks
         log.add_mask(now, breaks, "broke", w.loc)
-        doomed = w.broken & w.encircled & (w.mode != OUT)
-        if doomed.any():
-            escape = w.params["pocket_breakout_share"][:, None]
-            pocket = np.where(doomed, w.pers * (1.0 - escape), 0.0)
-            if rng is not None:
-                pocket = np.round(pocket)
-            w.pocket_cas += pocket
-            w.pers -= pocket
-            w.equip[doomed] = 0.0  # abandoned in the pocket
-            w.destroyed |= doomed
-            w.mode[doomed] = OUT
-            move.clock.cancel(doomed)
-            log.add_mask(now, doomed, "destroyed", w.loc)
+        # broken encircled units: reduced over time (model.pockets); casualties by kind
+        doomed = pockets.reduce_pockets(c, w, now, dt, rng, log, move, COMBAT_INEFFECTIVE_SHARE)
         retreat = breaks & ~doomed
         if retreat.any():
             move.plan(retreat, now)
@@ -194,9 +188,14 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
         w.resistance_end_t[first] = now
         log.add(now, np.nonzero(first)[0], -1, "resistance_ended")
 
+        # broken units at rest: pursued ones fall back, rested ones rally
+        pursued, _ = rally.rally_step(c, w, now, presence(c, w), log)
+        if pursued.any():
+            move.plan(pursued, now)
+
         # orders, and units that can move on
         pres = presence(c, w)
-        update_control(c, w, pres)
+        _update_control(c, w, now, pres, log)
         started = start_due_orders(c, w, now, pres, log)
         enemy_here = pres[rows, 1 - c.unit_side[None, :], w.loc] > 0
         unblocked = ready_to_plan(w) & ~w.order_done & ~enemy_here

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nomonhan_sim.engine.network import all_pairs_next_hop, next_hop_toward, reachable
 from nomonhan_sim.engine.state import OUT
@@ -86,31 +87,36 @@ def test_no_pincers_no_ring(pocket_dict):
     assert not w.encircled.any()
 
 
-def test_broken_encircled_unit_is_destroyed_not_withdrawn(pocket_dict):
+def test_broken_encircled_unit_is_reduced_in_its_pocket_not_withdrawn(pocket_dict):
+    """Broken and cut off, Red's main body does not walk home: the pocket is reduced over
+    time (tests/test_pockets.py checks the hazards) and its losses count as pocket losses."""
     pocket_dict["engine"]["stochastic"] = False
     for u in pocket_dict["units"]:
         if u["id"] == "red_main":
             u["breakpoint"] = 0.05
-    res = run(scenario_from_dict(pocket_dict, "pocket"))
+    res = run(scenario_from_dict(pocket_dict, "pocket"), log_events=True)
     w, c = res.world, res.compiled
     i = c.unit_ids.index("red_main")
-    assert w.broken[0, i] and w.destroyed[0, i] and w.mode[0, i] == OUT
-    assert w.pocket_cas[0, i] > 0
-    breakout = w.params["pocket_breakout_share"][0]
-    lost_before = w.pers0[0, i] - w.cas[0, i]
-    assert w.pocket_cas[0, i] == np.round(lost_before * (1 - breakout)) or \
-        abs(w.pocket_cas[0, i] - lost_before * (1 - breakout)) < 1e-6
+    assert w.broken[0, i] and w.pocket_cas[0, i] > 0
+    assert w.loc[0, i] == c.place_ids.index("centre")
+    assert not any(e[3] == "withdrawn" and e[2] == i for e in res.log.records())
 
 
-def test_broken_unit_with_open_rear_withdraws(pocket_dict):
-    """A Blue unit that breaks is not encircled: it walks back to its rear."""
+def test_broken_unit_with_open_rear_falls_back_out_of_contact_and_rallies(pocket_dict):
+    """A Blue unit that breaks is not encircled: it falls back past the place next to the
+    enemy (w_bank, in Red's zone of control) to w_base, rests there and rallies."""
     pocket_dict["engine"]["stochastic"] = False
     for u in pocket_dict["units"]:
         if u["id"] == "blue_fix":
             u["breakpoint"] = 0.02
+    pocket_dict.setdefault("parameters", {})["rally_hours"] = {"value": 12.0, "source": "test"}
     res = run(scenario_from_dict(pocket_dict, "pocket"), log_events=True)
     w, c = res.world, res.compiled
     i = c.unit_ids.index("blue_fix")
-    assert w.broken[0, i] and not w.destroyed[0, i]
-    assert w.mode[0, i] == OUT and w.loc[0, i] == c.place_ids.index("w_base")
-    assert any(e[3] == "withdrawn" and e[2] == i for e in res.log.records())
+    ev = [e for e in res.log.records() if e[2] == i]
+    broke = [e[0] for e in ev if e[3] == "broke"]
+    rested = [e[0] for e in ev if e[3] == "arrived" and c.place_ids[e[4]] == "w_base" and e[0] > broke[0]]
+    rallied = [e[0] for e in ev if e[3] == "rallied"]
+    assert broke and rested and rallied and not w.destroyed[0, i]
+    assert rallied[0] - rested[0] == pytest.approx(12.0, abs=1.0)
+    assert not any(e[3] == "withdrawn" for e in ev)     # it did not leave the battle

@@ -17,7 +17,10 @@ def march_dict():
     d["units"] = [d["units"][0] | {"start": "blue_base", "type": "tank"}, d["units"][1] | {"start": "red_base"}]
     d["orders"] = [{"unit": "blue_1", "task": "move", "objective": "red_base"},
                    {"unit": "red_1", "task": "withdraw"}]
-    d["parameters"] = {"speed_motor_kmh": {"value": 10.0, "source": "test"}}
+    # no contact delay on entering the enemy's zone of control (tests/test_control.py checks it)
+    d["parameters"] = {"speed_motor_kmh": {"value": 10.0, "source": "test"},
+                       "zoc_delay_hours": {"value": 0.0, "source": "test"},
+                       "motor_deployment_hours": {"value": 0.0, "source": "test"}}
     return d
 
 
@@ -86,6 +89,8 @@ def test_withdraw_order_disengages_from_a_contested_place():
     d["orders"] = [{"unit": "blue_1", "task": "hold"},
                    {"unit": "red_1", "task": "hold"},
                    {"unit": "red_1", "task": "withdraw", "trigger": {"at_hour": 3.0}}]
-    d["parameters"] = {"speed_foot_kmh": {"value": 4.0, "source": "test"}}
+    d["parameters"] = {"speed_foot_kmh": {"value": 4.0, "source": "test"},
+                       "zoc_delay_hours": {"value": 1.25, "source": "test"}}
     res = run(scenario_from_dict(d, "duel"), log_events=True)
-    assert arrivals(res, 1) == [(pytest.approx(3.0 + 10.0 / 4.0), "red_base")]
+    # red_base is next to Blue at the crossroads: the leg ends in Blue's zone of control
+    assert arrivals(res, 1) == [(pytest.approx(3.0 + 10.0 / 4.0 + 1.25), "red_base")]

@@ -59,24 +59,27 @@ def test_chunk_plan_covers_every_replicate_once():
     assert chunk_seed(1, 0).generate_state(2).tolist() != chunk_seed(1, 1).generate_state(2).tolist()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open finding (issue 10 note): with the calibrated defaults casualties.red gives KS p = 0.0030 "
-    "(< 0.01/3) for these seeds; the drawn inputs match (model_form_multiplier p = 0.99), the "
-    "deterministic batch-vs-alone identity below passes, another singles seed set passed before the "
-    "refit (p = 0.87). Not yet explained: to be investigated, not re-seeded"))
 def test_batch_of_R_worlds_matches_R_single_world_runs(pocket):
     """Two-sample KS tests: one batch of 200 worlds vs 200 separate R = 1 runs.
 
     Fixed seeds make the test deterministic. The three outcomes are tested as one family
-    at the 1 % level (Bonferroni: each at 0.01 / 3), so a correct engine fails the test
-    with probability at most 0.01 for a fresh seed choice. (With the calibrated, fixed
-    Dupuy rates the casualty distributions narrowed and casualties.red fell to p = 0.0043
-    for these seeds; the same batch against singles seeded 9000 + i gives p = 0.87, and the
-    deterministic test below shows the batch itself changes nothing.)
+    at the 1 % level (Bonferroni: each at 0.01 / 3), so a correct engine fails it with
+    probability at most 0.01 for a fresh seed choice (less in practice: ring_closed_day
+    takes few distinct values, which makes its KS test conservative).
+
+    History: the earlier seeds (batch 1000, singles 2000 + i) gave casualties.red
+    p = 0.0030 under the calibrated defaults. An investigation over 40 fresh seed pairs
+    found the p-values uniform (none of 40 whole tests failed; share of casualties.red
+    p < 0.01: 0), no batch effect above about 2 % in 4,000 vs 2,000 worlds (p = 0.81), and
+    exact equality of every world alone and in a batch of 200 with its own drawn inputs
+    (test below): those seeds' singles had drawn an unusually high model-form multiplier
+    (log mean +0.13 vs -0.04, KS p = 0.006). The seeds here are the first pair of that
+    investigation (batch 10,000,000, singles 20,000,000 + i), taken before it was run on
+    this version of the model.
     """
     R = 200
-    batch = batch_outcomes(run(pocket, R=R, seed=1000))
-    singles = [batch_outcomes(run(pocket, R=1, seed=2000 + i)) for i in range(R)]
+    batch = batch_outcomes(run(pocket, R=R, seed=10_000_000))
+    singles = [batch_outcomes(run(pocket, R=1, seed=20_000_000 + i)) for i in range(R)]
     outcomes = ("casualties.blue", "casualties.red", "ring_closed_day")
     for outcome in outcomes:
         b = batch[outcome][np.isfinite(batch[outcome])]
@@ -84,6 +87,45 @@ def test_batch_of_R_worlds_matches_R_single_world_runs(pocket):
         s = s[np.isfinite(s)]
         assert b.size > 0.9 * R and s.size > 0.9 * R, outcome
         assert stats.ks_2samp(b, s).pvalue > 0.01 / len(outcomes), outcome
+
+
+def test_every_world_of_a_batch_equals_itself_run_alone_with_its_own_drawn_inputs(pocket, monkeypatch):
+    """Deterministic dynamics, uncertain inputs drawn per world: world i of a batch of 40
+    and world i re-run alone (its inputs sliced out of the same batch draw) agree exactly
+    on every outcome, whatever its batch-mates do."""
+    import dataclasses
+
+    import nomonhan_sim.simulation as sim
+    from nomonhan_sim.engine.compiled import compile_scenario
+    from nomonhan_sim.engine.state import World
+    from nomonhan_sim.simulation import run_batch
+
+    R = 40
+    c = compile_scenario(pocket)
+    full = batch_outcomes(run_batch(c, R, np.random.SeedSequence(7), stochastic=False))
+    draw = sim.draw_world
+
+    def one(world: World, i: int) -> World:
+        kw = {}
+        for f in dataclasses.fields(World):
+            v = getattr(world, f.name)
+            if f.name == "R":
+                v = 1
+            elif f.name in ("params", "drawn"):
+                v = {k: a[i:i + 1].copy() for k, a in v.items()}
+            elif f.name == "extra":
+                v = dict(v)
+            else:
+                v = v[i:i + 1].copy()
+            kw[f.name] = v
+        return World(**kw)
+
+    for i in range(R):
+        monkeypatch.setattr(sim, "draw_world", lambda c_, R_, ss, i=i: one(draw(c_, R, ss), i))
+        alone = batch_outcomes(run_batch(c, 1, np.random.SeedSequence(7), stochastic=False))
+        for k, v in full.items():
+            a, b = v[i], alone[k][0]
+            assert a == b or (np.isnan(a) and np.isnan(b)), (i, k, a, b)
 
 
 def _fixed(x):

@@ -120,7 +120,10 @@ def test_fuel_shortage_slows_then_stops_motorised_units(share, factor):
     d["logistics"]["consumption"][0].update(idle={}, moving={}, combat={"fuel": 10})  # no burn, only load size
     d["logistics"]["unit_stock_days"] = 3 * share        # basic load 3 days -> this share of a full load
     d["orders"][0] = {"unit": "blue_tanks", "task": "move", "objective": "crossroads"}
-    d["parameters"] = {"speed_motor_kmh": {"value": 10.0, "source": "test"}}
+    d["parameters"] = {"speed_motor_kmh": {"value": 10.0, "source": "test"},
+                       # the leg ends next to the enemy: no contact delay, so only fuel sets its time
+                       "zoc_delay_hours": {"value": 0.0, "source": "test"},
+                       "motor_deployment_hours": {"value": 0.0, "source": "test"}}
     res = sim(d, log_events=True)
     assert res.world.extra["speed_factor"][0, 0] == pytest.approx(factor)
     arr = [e[0] for e in res.log.records() if e[3] == "arrived" and e[2] == 0]

@@ -12,15 +12,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario.loader import LoadedScenario
+from ..scenario.order_schema import hours_after, parse_event
 from ..vocabulary.classes import EQUIPMENT_CLASSES, FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAINS
 from .network import all_pairs_next_hop
 
-TASKS = ("move", "attack", "defend", "hold", "withdraw")
+TASKS = ("move", "attack", "defend", "hold", "withdraw", "pause", "pull_back")
 TASK = {t: i for i, t in enumerate(TASKS)}
 ROADS = ("road", "track", "cross_country")
 
-# Trigger kinds
-TRIG_NONE, TRIG_TIME, TRIG_ARRIVED, TRIG_ENEMY_AT, TRIG_BROKEN = range(5)
+# Trigger kinds (TRIG_AFTER: trig_time hours after the unit's previous order started)
+(TRIG_NONE, TRIG_TIME, TRIG_ARRIVED, TRIG_ENEMY_AT, TRIG_BROKEN, TRIG_ENCIRCLED, TRIG_CAPTURED,
+ TRIG_RING_CLOSED, TRIG_AFTER) = range(9)
+#: ``trigger.when`` event kind -> trigger kind
+EVENT_TRIGGER = {"encircled": TRIG_ENCIRCLED, "broken": TRIG_BROKEN, "captured": TRIG_CAPTURED,
+                 "arrived": TRIG_ARRIVED, "ring_closed": TRIG_RING_CLOSED}
+#: tasks whose default posture is attack (the others default to hasty defence)
+_ATTACK_POSTURE_TASKS = ("attack", "move", "withdraw")
 
 #: unit type -> speed parameter name
 SPEED_CLASS = {
@@ -38,7 +45,9 @@ ARMOUR_CLASSES = ("tanks", "armoured_cars")
 class CompiledOrder:
     """One order of one unit as indices: task (index into TASKS), waypoints (place
     indices: via then objective), posture level 0..3, trigger kind (TRIG_*) with its
-    hour, unit index and place index, and the text the event log shows."""
+    hour (TRIG_TIME: hours after the start; TRIG_AFTER: hours after the previous order
+    started), units (the trigger fires when any of them meets it; ``trig_unit`` is the
+    first) and place index, the pause length in hours, and the text the event log shows."""
 
     task: int
     waypoints: tuple[int, ...]   # via + objective (place indices)
@@ -48,6 +57,8 @@ class CompiledOrder:
     trig_unit: int = -1
     trig_place: int = -1
     text: str = ""
+    trig_units: tuple[int, ...] = ()
+    hours: float = 0.0           # pause: how long, hours
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,34 @@ class Compiled:
         return len(self.equipment_classes)
 
 
+def _compile_trigger(t, start, u_idx, p_idx, groups) -> tuple[int, float, tuple[int, ...], int]:
+    """A validated trigger as (kind, hours, unit indices, place index); names of units
+    or groups become the indices of their units (a unit id first, else a group name)."""
+    def units(name: str) -> tuple[int, ...]:
+        return (u_idx[name],) if name in u_idx else tuple(groups[name])
+
+    if t is None:
+        return TRIG_NONE, 0.0, (), -1
+    if t.at_hour is not None:
+        return TRIG_TIME, float(t.at_hour), (), -1
+    if t.at is not None:
+        return TRIG_TIME, hours_after(start, t.at), (), -1
+    if t.after_hours is not None:
+        return TRIG_AFTER, float(t.after_hours), (), -1
+    if t.unit_arrived is not None:
+        return TRIG_ARRIVED, 0.0, units(t.unit_arrived), p_idx[t.place]
+    if t.enemy_at is not None:
+        return TRIG_ENEMY_AT, 0.0, (), p_idx[t.enemy_at]
+    if t.unit_broken is not None:
+        return TRIG_BROKEN, 0.0, units(t.unit_broken), -1
+    kind, names = parse_event(t.when)
+    if kind == "captured":
+        return TRIG_CAPTURED, 0.0, (), p_idx[names[0]]
+    if kind == "arrived":
+        return TRIG_ARRIVED, 0.0, units(names[0]), p_idx[names[1]]
+    return EVENT_TRIGGER[kind], 0.0, units(names[0]) if names else (), -1
+
+
 def compile_scenario(sc: LoadedScenario) -> Compiled:
     """Turn a validated scenario into the index arrays of :class:`Compiled` (nothing random)."""
     m = sc.model
@@ -188,24 +227,15 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
     for o in m.orders:
         targets = [u_idx[o.unit]] if o.unit else groups[o.group]
         wps = tuple(p_idx[v] for v in o.via) + ((p_idx[o.objective],) if o.objective else ())
-        t = o.trigger
-        if t is None:
-            kind, tt, tu, tp = TRIG_NONE, 0.0, -1, -1
-        elif t.at_hour is not None:
-            kind, tt, tu, tp = TRIG_TIME, t.at_hour, -1, -1
-        elif t.unit_arrived is not None:
-            kind, tt, tu, tp = TRIG_ARRIVED, 0.0, u_idx[t.unit_arrived], p_idx[t.place]
-        elif t.enemy_at is not None:
-            kind, tt, tu, tp = TRIG_ENEMY_AT, 0.0, -1, p_idx[t.enemy_at]
-        else:
-            kind, tt, tu, tp = TRIG_BROKEN, 0.0, u_idx[t.unit_broken], -1
-        default_posture = {"attack": "attack", "move": "attack", "withdraw": "attack"}.get(o.task, "hasty")
+        kind, tt, tus, tp = _compile_trigger(o.trigger, m.engine.start, u_idx, p_idx, groups)
+        default_posture = "attack" if o.task in _ATTACK_POSTURE_TASKS else "hasty"
         for ui in targets:
             orders[ui].append(CompiledOrder(
                 task=TASK[o.task], waypoints=wps,
                 posture=POSTURE_LEVEL[o.posture or default_posture],
-                trigger=kind, trig_time=tt, trig_unit=tu, trig_place=tp,
+                trigger=kind, trig_time=tt, trig_unit=tus[0] if tus else -1, trig_place=tp,
                 text=o.note or f"{o.task} {o.objective or ''}".strip(),
+                trig_units=tus, hours=float(o.hours or 0.0),
             ))
 
     xy = np.array([[p.x_km, p.y_km] for p in m.places], float).reshape(P, 2)

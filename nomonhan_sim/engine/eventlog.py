@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 KINDS = ("order", "arrived", "broke", "encircled", "destroyed", "withdrawn",
-         "captured", "ring_closed", "resistance_ended", "halted", "delivered")
+         "captured", "ring_closed", "resistance_ended", "halted", "delivered", "rallied", "replaced")
 
 
 class EventLog:

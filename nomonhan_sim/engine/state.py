@@ -44,10 +44,15 @@ class World:
     encircled: np.ndarray                # (R, U) bool
     encircled_since: np.ndarray          # (R, U) hour first encircled (nan: not)
     cas: np.ndarray                      # (R, U) men lost in combat
-    pocket_cas: np.ndarray               # (R, U) men lost when the unit was destroyed encircled
+    pocket_cas: np.ndarray               # (R, U) men lost in a pocket: killed, wounded, captured there
+    killed: np.ndarray                   # (R, U) men killed (combat and pockets)
+    wounded: np.ndarray                  # (R, U) men wounded (combat and pockets)
+    captured: np.ndarray                 # (R, U) men captured in pockets
+    escaped: np.ndarray                  # (R, U) men who got out of a pocket (left the battle, not lost)
     order_idx: np.ndarray                # (R, U) current order (-1: none yet)
     task: np.ndarray                     # (R, U) task index of the current order (-1: none)
     order_done: np.ndarray               # (R, U) bool
+    order_start: np.ndarray              # (R, U) hour the current order started (nan: none yet)
     path_pos: np.ndarray                 # (R, U) index of the next waypoint of the order
     visited: np.ndarray                  # (R, U, P) bool: the unit has been at the place
     control: np.ndarray                  # (R, P) side index holding the place, -1 none
@@ -128,7 +133,9 @@ def draw_world(c: Compiled, R: int, ss: np.random.SeedSequence) -> World:
         broken=np.zeros((R, U), bool), destroyed=np.zeros((R, U), bool),
         encircled=np.zeros((R, U), bool), encircled_since=np.full((R, U), np.nan),
         cas=np.zeros((R, U)), pocket_cas=np.zeros((R, U)),
+        killed=np.zeros((R, U)), wounded=np.zeros((R, U)), captured=np.zeros((R, U)), escaped=np.zeros((R, U)),
         order_idx=np.full((R, U), -1), task=np.full((R, U), -1), order_done=np.ones((R, U), bool),
+        order_start=np.full((R, U), np.nan),
         path_pos=np.zeros((R, U), int), visited=visited, control=control,
         ring_closed_t=np.full(R, np.nan), resistance_end_t=np.full(R, np.nan),
         extra={"draw": draw},

@@ -39,6 +39,11 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
         out[f"personnel_start.{sid}"] = w.pers0[:, mine].sum(axis=1)
         out[f"casualties.{sid}"] = lost[:, mine].sum(axis=1)
         out[f"casualties_in_pockets.{sid}"] = w.pocket_cas[:, mine].sum(axis=1)
+        # by kind (nomonhan_sim.model.pockets): killed + wounded + captured = casualties
+        out[f"killed.{sid}"] = w.killed[:, mine].sum(axis=1)
+        out[f"wounded.{sid}"] = w.wounded[:, mine].sum(axis=1)
+        out[f"captured.{sid}"] = w.captured[:, mine].sum(axis=1)
+        out[f"escaped_from_pockets.{sid}"] = w.escaped[:, mine].sum(axis=1)
         eq_lost = (w.equip0 - serviceable)[:, mine, :].sum(axis=1)
         for k, cls in enumerate(c.equipment_classes):
             if w.equip0[:, mine, k].any():

@@ -249,6 +249,13 @@ def _split_due(w, led: ArmourLedger, back: np.ndarray) -> tuple[np.ndarray, np.n
     return back - off, off
 
 
+def return_repairs_due(w, now: float, dt: float) -> None:
+    """Return the vehicles whose repair is due by hour ``now`` (a step with no combat)."""
+    led = w.extra.get("armour")
+    if led is not None and led.units.size:
+        _return_repaired(w, led, _step(now, led.dt))
+
+
 def _return_repaired(w, led: ArmourLedger, step: int) -> None:
     slots = _due(led, step)
     led.last_step = max(led.last_step, step)

@@ -83,6 +83,17 @@ def held_size_factor(w: World, side: int, now: float, contested: np.ndarray,
     return np.where(contested, held, 1.0)
 
 
+def _quiet_step(w: World, now: float, dt: float) -> None:
+    """The book-keeping of a step in which no place of any world is contested, done as a
+    contested step would do it for each world's quiet places, so that a world's history
+    does not depend on whether its batch-mates are fighting: engagements end (the held
+    size factors are dropped) and repairs due come back."""
+    for side_key in [k for k in w.extra if k.startswith("size_factor_held.")]:
+        w.extra[side_key][:] = np.nan
+        w.extra[side_key.replace("held", "day")][:] = -1
+    armour.return_repairs_due(w, now, dt)
+
+
 def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
                 rng: np.random.Generator | None, size_basis: str = "engagement") -> np.ndarray:
     """Apply one combat step of ``dt`` hours in place; returns ``(R, P)`` contested mask."""
@@ -94,6 +105,7 @@ def combat_step(c: Compiled, w: World, now: float, dt: float, law: str,
     in_fight = fighting & contested[rows, w.loc]
     w.extra["in_combat"] = in_fight  # read by supply consumption
     if not contested.any():
+        _quiet_step(w, now, dt)
         return contested
 
     # --- combat power -----------------------------------------------------

@@ -4,10 +4,13 @@ A unit moves leg by leg. Leg time (hours) = km / (speed × road factor × terrai
 mobility of the destination), times a lognormal delay in stochastic mode, plus
 ``river_crossing_hours`` on legs that cross the river. A unit that is at a
 place holding enemy units halts there (it fights) and moves on once the place
-is clear. A unit that enters a place where no enemy stands takes it for its
-side at once, even if it moves straight on (columns passing through an empty
-position hold the road behind them until the enemy comes back). Broken units withdraw toward their side's rear by the shortest path
-through places the enemy does not hold; if there is none they stay put.
+is clear. Arriving does not take a place: control needs a force that stays
+(:mod:`nomonhan_sim.model.control`), so an ``attack`` order is complete only when its
+objective is its side's: until then the unit stands on it (consolidates). A leg into an enemy zone of control costs the
+contact delay of :func:`~nomonhan_sim.model.control.contact_delay_hours`. Broken units
+withdraw toward their side's rear by the shortest path through places whose enemy holder
+does not hold or screen them; they stop to rally at the first place out of every enemy
+zone of control (:mod:`nomonhan_sim.model.rally`); with no path they stay put.
 
 One SimPy process handles all arrivals of all units in all worlds, using
 :class:`~nomonhan_sim.engine.clock.WorldClock` for the per-world times.
@@ -23,6 +26,7 @@ from ..engine.compiled import TASK, Compiled
 from ..engine.state import HALTED, IDLE, MOVING, OUT, World
 from ..engine.eventlog import EventLog
 from ..engine.network import next_hop_toward
+from . import control, daylight, rally
 from .qjm_tables import terrain_factors
 
 
@@ -68,23 +72,7 @@ class Movement:
             r, u = np.nonzero(due)
             w.visited[r, u, w.loc[r, u]] = True
             self.log.add_mask(times, due, "arrived", w.loc)
-            self._take_empty_places(r, u, times[r, u])
             self.plan(due, times)
-
-    def _take_empty_places(self, r, u, times) -> None:
-        """Arrivals where no enemy stands take the place for their side."""
-        w, c = self.w, self.c
-        keep = ~w.broken[r, u]
-        r, u, times = r[keep], u[keep], times[keep]
-        side, here = c.unit_side[u], w.loc[r, u]
-        pres = presence(c, w)
-        free = pres[r, 1 - side, here] == 0
-        take = free & (w.control[r, here] != side)
-        if take.any():
-            w.control[r[take], here[take]] = side[take]
-            for s, sid in enumerate(c.side_ids):
-                m = take & (side == s)
-                self.log.add(times[m], r[m], -1, "captured", here[m], c.scenario.model.sides[sid].name)
 
     # -- planning ------------------------------------------------------------
     def plan(self, mask: np.ndarray, t0) -> None:
@@ -97,23 +85,33 @@ class Movement:
         if not mask.any():
             return
         t0 = np.broadcast_to(np.asarray(t0, float), mask.shape)
+        # one snapshot of who stands where for the whole call, so that the legs planned do
+        # not depend on the order in which units are planned
+        self._pres = presence(_c, w)
+        self._zoc = control.zone_of_control(_c, self._pres)
         self._plan_withdrawal(mask & w.broken, t0)
         self._plan_orders(mask & ~w.broken, t0)
 
     def _plan_withdrawal(self, mask, t0):
+        """Broken units: stop to rally out of enemy zones of control, else fall back one leg."""
         w, c = self.w, self.c
+        if not mask.any():
+            return
+        pres = self._pres
+        resting = mask & rally.can_rest_here(c, w, pres, self._zoc)
+        rally.start_rest(w, resting, t0)
+        mask = mask & ~resting
         if not mask.any():
             return
         r, u = np.nonzero(mask)
         side = c.unit_side[u]
         here = w.loc[r, u]
         nxt = np.full(r.size, -1)
+        passable = control.passable_for(c, w, pres, self._zoc)
         for s in range(c.S):
             sel = side == s
             if sel.any():
-                ctrl = w.control[r[sel]]
-                passable = (ctrl == s) | (ctrl < 0)
-                nxt[sel] = next_hop_toward(c.km, here[sel], int(c.rear[s]), passable)
+                nxt[sel] = next_hop_toward(c.km, here[sel], int(c.rear[s]), passable[r[sel], s])
         at_rear = nxt == here
         if at_rear.any():
             w.mode[r[at_rear], u[at_rear]] = OUT
@@ -123,15 +121,18 @@ class Movement:
 
     def _plan_orders(self, mask, t0):
         w, c = self.w, self.c
-        pres = presence(c, w)
+        pres = self._pres
         blocked = enemy_present_at_unit(c, w, pres)
         for ui in np.nonzero(mask.any(axis=0))[0]:
             col = mask[:, ui]
-            for k in np.unique(w.order_idx[col, ui]):
+            ks = w.order_idx[col, ui]
+            for k in ((ks[0],) if (ks == ks[0]).all() else np.unique(ks)):  # usually one order
                 rows = np.nonzero(col & (w.order_idx[:, ui] == k))[0]
                 if k < 0:
                     continue
                 order = c.orders[ui][k]
+                if order.task == TASK["pause"]:  # stays put; complete after its hours (model.orders)
+                    continue
                 if order.task == TASK["withdraw"]:
                     wps = np.array([c.rear[c.unit_side[ui]]])
                 else:
@@ -149,17 +150,24 @@ class Movement:
                 target = wps[np.minimum(pos, wps.size - 1)]
                 nxt = c.next_hop[here, target]
                 done |= nxt < 0
+                consolidating = np.zeros(rows.size, bool)
+                if order.task == TASK["attack"]:  # an attack is done when the objective is taken
+                    taken = w.control[rows, wps[-1]] == c.unit_side[ui]
+                    consolidating = (pos >= wps.size) & ~taken
+                    done &= ~consolidating
                 w.order_done[rows[done], ui] = True
                 if order.task == TASK["withdraw"]:
                     out = rows[done & (here == c.rear[c.unit_side[ui]])]
                     w.mode[out, ui] = OUT
                     self.log.add(t0[out, ui], out, ui, "withdrawn", w.loc[out, ui])
-                go = ~done
-                halt = go & blocked[rows, ui] & (order.task != TASK["withdraw"])  # withdrawing units disengage
+                go = ~done & ~consolidating  # consolidating units stand on the objective until it is theirs
+                disengage = order.task in (TASK["withdraw"], TASK["pull_back"])  # they do not halt to fight
+                halt = go & blocked[rows, ui] & (not disengage)
                 w.mode[rows[halt], ui] = HALTED
                 go &= ~halt
                 g = rows[go]
-                self._start_legs(g, np.full(g.size, ui), nxt[go], t0[g, ui])
+                if g.size:
+                    self._start_legs(g, np.full(g.size, ui), nxt[go], t0[g, ui])
 
     def _start_legs(self, r, u, nxt, t0) -> None:
         if r.size == 0:
@@ -181,7 +189,9 @@ class Movement:
         if self.stochastic:
             sigma = w.params["march_delay_sigma"][r]
             hours = hours * np.exp(self.rng.normal(0.0, 1.0, r.size) * sigma)
+        hours = daylight.leg_hours(c, w.params, r, u, np.asarray(t0, float), hours)
         hours = hours + np.where(c.crossing[here, nxt], w.params["river_crossing_hours"][r], 0.0)
+        hours = hours + control.contact_delay_hours(c, w, r, u, nxt, self._zoc)
         w.leg_to[r, u] = nxt
         w.mode[r, u] = MOVING
         leg = w.extra.setdefault("leg_times", np.full((2, w.R, c.U), np.nan))  # (start, arrival) hours

@@ -29,6 +29,7 @@ from .convoys import make_fleet, run_fleet
 from ..engine.compiled import Compiled
 from ..engine.state import MOVING, OUT, World
 from ..engine.eventlog import EventLog
+from .control import passable_for
 from .movement import presence
 from ..engine.network import reachable
 from .qjm_tables import ammunition_factor
@@ -165,9 +166,10 @@ class Supply:
         demand = np.maximum(self.capacity - self.ustock, 0.0) * (w.mode != OUT)[:, :, None]
         rows = np.arange(self.R)[:, None]
         pres = presence(c, w)
+        lines = passable_for(c, w, pres)
         for s in range(c.S):
-            # as for encirclement: places the enemy does not hold, or where own units stand
-            passable = (w.control == s) | (w.control < 0) | (pres[:, s, :] > 0)
+            # as for encirclement: places no enemy force holds or screens, or where own units stand
+            passable = lines[:, s, :]
             mine = c.unit_side == s
             best = np.full((self.R, c.U), -1)
             best_km = np.full((self.R, c.U), np.inf)

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from .order_checks import check_orders
 from .schema import Parameter, Scenario
 
 
@@ -251,41 +252,26 @@ def _check_references(sc: Scenario, path: str) -> None:
         edges.add(pair)
 
     unit_ids: set[str] = set()
-    groups: set[str] = set()
     for i, u in enumerate(sc.units):
         if u.id in unit_ids:
             fail(f"units[{i}].id", f"duplicate unit id {u.id!r}")
         unit_ids.add(u.id)
         expect_side(fail, f"units[{i}].side", u.side, sc.sides)
         expect_place(fail, f"units[{i}].start", u.start, place_ids)
-        if u.group:
-            groups.add(u.group)
 
-    for i, o in enumerate(sc.orders):
-        if o.unit is not None and o.unit not in unit_ids:
-            fail(f"orders[{i}].unit", f"expected a unit id, found {o.unit!r}")
-        if o.group is not None and o.group not in groups:
-            fail(f"orders[{i}].group", f"expected a group named by some unit, found {o.group!r}")
-        if o.objective is not None and o.objective not in place_ids:
-            fail(f"orders[{i}].objective", f"expected a place id, found {o.objective!r}")
-        for j, v in enumerate(o.via):
-            if v not in place_ids:
-                fail(f"orders[{i}].via[{j}]", f"expected a place id, found {v!r}")
-        chain = list(o.via) + ([o.objective] if o.objective and o.via else [])
-        for j in range(len(chain) - 1):
-            if chain[j] != chain[j + 1] and frozenset((chain[j], chain[j + 1])) not in edges:
-                fail(f"orders[{i}].via[{j}]",
-                     f"no route joins {chain[j]!r} and {chain[j + 1]!r}")
-        t = o.trigger
-        if t is not None:
-            for key in ("unit_arrived", "unit_broken"):
-                val = getattr(t, key)
-                if val is not None and val not in unit_ids:
-                    fail(f"orders[{i}].trigger.{key}", f"expected a unit id, found {val!r}")
-            for key in ("enemy_at", "place"):
-                val = getattr(t, key)
-                if val is not None and val not in place_ids:
-                    fail(f"orders[{i}].trigger.{key}", f"expected a place id, found {val!r}")
+    check_orders(sc, place_ids, edges, fail)
+
+    for i, rep in enumerate(sc.replacements):
+        if rep.unit not in unit_ids:
+            fail(f"replacements[{i}].unit", f"expected a unit id, found {rep.unit!r}")
+        if rep.at_hour > sc.engine.duration_hours:
+            fail(f"replacements[{i}].at_hour", f"expected an hour within the run (<= "
+                 f"{sc.engine.duration_hours:g}), found {rep.at_hour:g}")
+        unit = next((u for u in sc.units if u.id == rep.unit), None)
+        for cls in rep.equipment:
+            if unit is not None and cls not in unit.equipment:
+                fail(f"replacements[{i}].equipment.{cls}", f"unit {rep.unit!r} has no {cls} at hour 0; "
+                     "replacements can only make up classes a unit has")
 
     if sc.logistics is not None:
         from .logistics_checks import check_logistics  # local: that module imports this one

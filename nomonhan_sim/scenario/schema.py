@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from ..vocabulary.classes import EQUIPMENT_CLASSES, EquipmentClass, Fortification, Posture, Terrain  # noqa: F401
 from .logistics import Logistics
+from .order_schema import Order, Task, Trigger  # noqa: F401 (orders live in their own module)
 from .quantity import Distribution, Quantity, _num
 
 RoadClass = Literal["road", "track", "cross_country"]
@@ -26,7 +27,6 @@ UnitType = Literal[
 ]
 Echelon = Literal["company", "battalion", "regiment", "brigade", "division", "corps", "army"]
 AttritionLaw = Literal["square", "linear", "logarithmic", "power", "dupuy"]
-Task = Literal["move", "attack", "defend", "hold", "withdraw"]
 
 
 def _range_text(q: Quantity) -> tuple[float, float, str]:
@@ -95,6 +95,12 @@ class EngineSettings(_Model):
         0.9, gt=0, le=1,
         description="Organised resistance has ended when at least this share of the front force's "
         "initial personnel is lost, broken or encircled-and-broken.",
+    )
+    night: tuple[_dt.time, _dt.time] | None = Field(
+        None,
+        description="Local clock times [dusk, dawn] between which it is dark (e.g. [\"19:30\", "
+        "\"05:00\"]); motorised columns march at ``night_march_speed_factor`` of their speed in "
+        "the dark. None: no night effect.",
     )
 
 
@@ -197,63 +203,18 @@ class Unit(_Model):
         return v
 
 
-class Trigger(_Model):
-    """When an order starts. Exactly one condition; checked every combat step."""
+class Replacement(_Model):
+    """Men (and equipment) joining a unit at a scheduled hour (``[[replacements]]``): march
+    companies, returning wounded, a battalion attached. New units arriving are written as
+    units in reserve with a timed order instead."""
 
-    at_hour: float | None = Field(None, ge=0, description="Hours after the scenario start.")
-    unit_arrived: str | None = Field(None, description="Unit id; fires when it reaches `place`.")
-    enemy_at: str | None = Field(None, description="Place id; fires when an enemy unit is there.")
-    unit_broken: str | None = Field(None, description="Unit id; fires when it breaks.")
-    place: str | None = Field(None, description="Place id that ``unit_arrived`` waits for.")
-
-    @model_validator(mode="after")
-    def _one(self) -> "Trigger":
-        set_ = [k for k in ("at_hour", "unit_arrived", "enemy_at", "unit_broken")
-                if getattr(self, k) is not None]
-        if len(set_) != 1:
-            raise ValueError(
-                "needs exactly one of at_hour, unit_arrived, enemy_at, unit_broken; found "
-                + (", ".join(set_) or "none")
-            )
-        if self.unit_arrived is not None and self.place is None:
-            raise ValueError("unit_arrived needs place; found none")
-        return self
-
-
-class Order(_Model):
-    """A time-phased task for a unit or a named group.
-
-    * ``move``/``attack``: follow ``via`` (place ids, consecutive ones joined by
-      routes) then go on to ``objective``; fight wherever enemies are met.
-    * ``defend``: go to ``objective`` (or stay) and defend in ``posture``.
-    * ``hold``: as defend, but the unit does not break (fights to destruction).
-    * ``withdraw``: move to the side's rear place.
-
-    Each order supersedes the unit's previous one when its trigger fires; an
-    order without trigger starts when the previous one is complete.
-    """
-
-    unit: str | None = Field(None, description="Unit id the order is for (give unit or group).")
-    group: str | None = Field(None, description="Group name (a unit's ``group``): every unit of it "
-                              "gets the order.")
-    task: Task = Field(description="What to do (see above).")
-    objective: str | None = Field(None, description="Place id to go to (required for move and attack).")
-    via: list[str] = Field(default_factory=list, description="Place ids passed on the way, in order; "
-                           "consecutive ones (and the last and the objective) must be joined by routes.")
-    posture: Posture | None = Field(None, description="Posture while carrying out the order (default: "
-                                    "attack for move, attack and withdraw; hasty for defend and hold).")
-    trigger: Trigger | None = Field(None, description="When the order starts (none: when the unit's "
-                                    "previous order is complete).")
-    note: str = Field("", description="Free text: the order's date, source, reasoning.")
-
-    @model_validator(mode="after")
-    def _who(self) -> "Order":
-        if (self.unit is None) == (self.group is None):
-            found = "neither" if self.unit is None else f"both (unit {self.unit!r}, group {self.group!r})"
-            raise ValueError(f"needs exactly one of unit, group; found {found}")
-        if self.task in ("move", "attack") and self.objective is None:
-            raise ValueError(f"task '{self.task}' needs objective; found none")
-        return self
+    unit: str = Field(description="Unit id the men join.")
+    at_hour: float = Field(ge=0, description="Hours after the scenario start.")
+    men: Annotated[Quantity, AfterValidator(_non_negative)] = Field(description="Men who join (>= 0).")
+    equipment: dict[EquipmentClass, Annotated[Quantity, AfterValidator(_non_negative)]] = Field(
+        default_factory=dict, description="Pieces of each equipment class that join (each >= 0).")
+    source: str = Field(description="Where the figures come from (source tags, 'derived: ...' or "
+                        "'estimate: ...').")
 
 
 class Parameter(_Model):
@@ -377,6 +338,9 @@ class Scenario(_Model):
     routes: list[Route] = Field(default_factory=list, description="Edges of the ground graph.")
     units: list[Unit] = Field(min_length=1, description="The forces at hour 0.")
     orders: list[Order] = Field(default_factory=list, description="Each unit's orders, in file order.")
+    replacements: list[Replacement] = Field(
+        default_factory=list, description="Men and equipment joining units at scheduled hours; a unit "
+        "out of the battle (withdrawn or destroyed) by then gets none.")
     parameters: dict[str, Parameter | dict[str, Parameter]] = Field(
         default_factory=dict,
         description="Model parameters overriding the package defaults, by name "

@@ -25,7 +25,11 @@ GLOBAL_OUTCOMES = {
 }
 SIDE_OUTCOMES = {
     "casualties": ("men", "Personnel lost: killed, wounded, missing and captured"),
-    "casualties_in_pockets": ("men", "Personnel lost when encircled units were destroyed"),
+    "casualties_in_pockets": ("men", "Personnel lost in pockets: killed, wounded and captured while encircled and broken"),
+    "killed": ("men", "Personnel killed, in combat and in pockets"),
+    "wounded": ("men", "Personnel wounded, in combat and in pockets"),
+    "captured": ("men", "Personnel captured: surrendered in pockets, or the remnant of a destroyed pocket"),
+    "escaped_from_pockets": ("men", "Personnel who got out of pockets (left the battle, not casualties)"),
     "disputed_zone_share": ("share", "Share of disputed-zone places the side holds at the end"),
     "personnel_start": ("men", "Initial personnel (drawn)"),
     "supply_delivered": ("t", "Tons trucks delivered to the side's depots (build-up and battle)"),

@@ -1,0 +1,122 @@
+"""Control of places by presence, zones of control, and what cuts a side's lines.
+
+Control (``w.control``, the side that last held each place):
+
+* a place passes to side *s* only when *s* has held it with a force for a time: at least
+  ``control_min_men`` men of active units standing there (not moving through), no active
+  enemy unit standing there, and both true without a break for ``control_min_hours``
+  (checked every combat step). A column that passes an empty place does not take it; a
+  detachment that stops there does, once the time is up.
+* an empty place keeps its last holder; a contested place keeps its holder until the
+  other side is gone and has then held it for the time.
+
+Zone of control: every active unit standing at a place projects a zone of control onto
+the places adjacent to it. A leg that ends in a place inside an enemy zone (or at a place
+where enemy units stand) costs ``zoc_delay_hours`` more (deploying from column, reconnaissance, first
+contact); a motorised column (speed class ``speed_motor_kmh``) pays
+``motor_deployment_hours`` on top.
+
+Lines: side *s*'s supply and withdrawal paths are cut at a place only by a force that
+holds it — the enemy controls it and either stands there with at least
+``control_min_men`` or screens it (an enemy unit stands at an adjacent place, so the
+place is in its zone of control). An enemy-held place left empty and unscreened does not
+cut anything; it keeps its holder for the outcomes (the disputed zone).
+
+Shapes: ``(R, S, P)`` per side and place, ``(R, P)`` per place; men, hours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.compiled import Compiled
+from ..engine.state import MOVING, World
+
+_EPS = 1e-9
+
+
+def standing_men(c: Compiled, w: World) -> np.ndarray:
+    """``(R, S, P)`` men of active units standing (not moving) at each place."""
+    stand = w.active & (w.mode != MOVING)
+    idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
+    flat = np.bincount(idx[stand], weights=w.pers[stand], minlength=w.R * c.S * c.P)
+    return flat.reshape(w.R, c.S, c.P)
+
+
+def zone_of_control(c: Compiled, pres: np.ndarray) -> np.ndarray:
+    """``(R, S, P)`` bool: the place is in side *s*'s zone of control (an active unit of *s*
+    stands at it or at an adjacent place). ``pres``: ``(R, S, P)`` presence counts."""
+    here = pres > 0
+    R, S, P = here.shape
+    near = (here.reshape(R * S, P).astype(np.float32) @ _adjacency(c)).reshape(R, S, P) > 0
+    return here | near
+
+
+_ADJ_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _adjacency(c: Compiled) -> np.ndarray:
+    """``(P, P)`` float32 adjacency of ``c`` (cached per compiled scenario)."""
+    hit = _ADJ_CACHE.get(id(c))
+    if hit is None or hit[0] is not c.adj:
+        hit = _ADJ_CACHE[id(c)] = (c.adj, c.adj.astype(np.float32))
+    return hit[1]
+
+
+def motorised(c: Compiled) -> np.ndarray:
+    """``(U,)`` bool: units of the motorised speed class (``speed_motor_kmh``)."""
+    return np.fromiter((p == "speed_motor_kmh" for p in c.unit_speed_param), bool, c.U)
+
+
+def update_control(c: Compiled, w: World, now: float, pres: np.ndarray) -> np.ndarray:
+    """Advance control by presence held for the minimum time; returns the ``(R, P)`` changed mask.
+
+    ``pres``: ``(R, S, P)`` counts of active standing units (:func:`nomonhan_sim.model.movement.presence`).
+    Claims (side and the hour its uninterrupted hold began) live in ``w.extra``.
+    """
+    men = standing_men(c, w)
+    min_men = w.params["control_min_men"][:, None]
+    min_hours = w.params["control_min_hours"][:, None]
+    cand = np.full((w.R, c.P), -1)
+    for s in range(c.S):
+        cand[(men[:, s, :] >= min_men) & (pres[:, 1 - s, :] == 0)] = s
+    side = w.extra.setdefault("claim_side", np.full((w.R, c.P), -1))
+    since = w.extra.setdefault("claim_since", np.full((w.R, c.P), np.nan))
+    new_claim = cand != side
+    side[new_claim] = cand[new_claim]
+    since[new_claim] = now
+    take = (side >= 0) & (w.control != side) & (now - since + _EPS >= min_hours)
+    w.control[take] = side[take]
+    return take
+
+
+def cut_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:
+    """``(R, S, P)`` bool: places that cut side *s*'s lines (enemy-held and held or screened).
+    ``zoc``: :func:`zone_of_control` of ``pres`` if already computed."""
+    men = standing_men(c, w)
+    zoc = zone_of_control(c, pres) if zoc is None else zoc
+    min_men = w.params["control_min_men"][:, None]
+    out = np.empty((w.R, c.S, c.P), bool)
+    for s in range(c.S):
+        e = 1 - s
+        held = men[:, e, :] >= min_men
+        out[:, s, :] = (w.control == e) & (held | zoc[:, e, :])
+    return out
+
+
+def passable_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:
+    """``(R, S, P)`` bool: places side *s* may trace supply and withdraw through — not cut,
+    or where its own units stand (a contested place)."""
+    return ~cut_for(c, w, pres, zoc) | (pres > 0)
+
+
+def contact_delay_hours(c: Compiled, w: World, r: np.ndarray, u: np.ndarray, dest: np.ndarray,
+                        zoc: np.ndarray) -> np.ndarray:
+    """Extra hours of legs of units ``(r, u)`` into ``dest`` that enter an enemy zone of control
+    (``zoc``: :func:`zone_of_control`): ``zoc_delay_hours``, plus ``motor_deployment_hours``
+    for motorised columns."""
+    enemy = 1 - c.unit_side[u]
+    entering = zoc[r, enemy, dest]
+    motor = motorised(c)[u]
+    extra = w.params["zoc_delay_hours"][r] + np.where(motor, w.params["motor_deployment_hours"][r], 0.0)
+    return np.where(entering, extra, 0.0)
