@@ -292,7 +292,9 @@ def test_happened_flags_agree_with_nan_in_the_event_times(pocket_file, tmp_path)
     assert _run_cli(pocket_file, res, "--format", "csv") == 0
     df, _ = read_results(res)
     days = [c for c in df.columns if c.endswith("_day") and not c.startswith("input.")]  # not rates per day
-    assert days == ["ring_closed_day", "resistance_ended_day"]
+    assert days[:2] == ["ring_closed_day", "resistance_ended_day"]
+    # then the day each disputed place held at hour 0 changed hands
+    assert days[2:] and all(c.startswith("place.") and c.endswith(".captured_day") for c in days[2:])
     seen = set()
     for c in days:
         flag = c.removesuffix("_day") + "_happened"

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from ..model.armour import armour_accounts, serviceable_at_end
+from ..model.control import captured_hours
 from ..simulation import BatchResult
 from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
-from ..vocabulary.outcome_names import ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, happened_column
+from ..vocabulary.outcome_names import ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, happened_column, place_captured_column
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -58,6 +59,13 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
         out["front_force_share_lost"] = lost[:, front].sum(axis=1) / w.pers0[:, front].sum(axis=1)
     out["ring_closed_day"] = w.ring_closed_t / 24.0
     out["resistance_ended_day"] = w.resistance_end_t / 24.0
+    taken = captured_hours(c, w) / 24.0
+    for i in np.flatnonzero(c.disputed & (c.initial_holder >= 0)):
+        out[place_captured_column(c.place_ids[i])] = taken[:, i]
+    for i, uid in enumerate(c.unit_ids):  # per-unit detail: losses by unit and by kind
+        out[f"unit.{uid}.casualties"] = lost[:, i]
+        for kind in ("killed", "wounded", "captured"):
+            out[f"unit.{uid}.{kind}"] = getattr(w, kind)[:, i]
     sup = w.extra.get("supply")
     if sup is not None:
         for s, sid in enumerate(c.side_ids):

@@ -87,7 +87,16 @@ def update_control(c: Compiled, w: World, now: float, pres: np.ndarray) -> np.nd
     since[new_claim] = now
     take = (side >= 0) & (w.control != side) & (now - since + _EPS >= min_hours)
     w.control[take] = side[take]
+    first = w.extra.setdefault("captured_t", np.full((w.R, c.P), np.nan))
+    lost = take & (c.initial_holder[None, :] >= 0) & (side != c.initial_holder[None, :]) & np.isnan(first)
+    first[lost] = now
     return take
+
+
+def captured_hours(c: Compiled, w: World) -> np.ndarray:
+    """``(R, P)`` hour each place first passed from its hour-0 holder to the other side
+    (nan: never, or no holder at hour 0)."""
+    return w.extra.get("captured_t", np.full((w.R, c.P), np.nan))
 
 
 def cut_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:

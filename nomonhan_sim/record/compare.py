@@ -187,13 +187,14 @@ def overall_score(rows: list[Comparison]) -> dict[str, float]:
 def format_comparison(rows: list[Comparison], title: str = "", notes: bool = True) -> str:
     """The comparison as a text table, with each record value's sources (and, if
     ``notes``, the record's note on its scope and derivation)."""
-    head = (f"{'outcome':28} {'unit':6} {'record':>15} {'median':>8} {'90% interval':>19} "
+    wid = max([28] + [len(r.outcome) for r in rows])
+    head = (f"{'outcome':{wid}} {'unit':6} {'record':>15} {'median':>8} {'90% interval':>19} "
             f"{'P(range)':>8} {'pctile':>6} {'CRPS':>8}  verdict")
     lines = ([title] if title else []) + [head, "-" * len(head)]
     for r in rows:
         rec = _fmt(r.low) if r.low == r.high else f"{_fmt(r.low)}–{_fmt(r.high)}"
         iv = f"{_fmt(r.q05)} – {_fmt(r.q95)}"
-        lines.append(f"{r.outcome:28} {r.unit:6} {rec:>15} {_fmt(r.median):>8} {iv:>19} "
+        lines.append(f"{r.outcome:{wid}} {r.unit:6} {rec:>15} {_fmt(r.median):>8} {iv:>19} "
                      f"{r.p_range:>8.2f} {r.percentile:>6.2f} {_fmt(r.crps):>8}  {r.verdict}")
     s = overall_score(rows)
     lines += ["", f"Record ranges inside the simulated 90% highest-density region (HDR): "

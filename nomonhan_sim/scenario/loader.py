@@ -289,7 +289,7 @@ def _check_references(sc: Scenario, path: str) -> None:
 
     from ..vocabulary.outcome_names import outcome_names
 
-    known = outcome_names(sc.sides)
+    known = outcome_names(sc.sides, [p.id for p in sc.places if p.disputed and p.holder])
     record = None
     for i, c in enumerate(sc.compare):
         if c.claims and record is None:

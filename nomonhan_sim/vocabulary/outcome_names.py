@@ -66,9 +66,20 @@ def is_outcome(column: str) -> bool:
                 or column.startswith((INPUT_PREFIX, UNIT_DETAIL_PREFIX)))
 
 
-def outcome_names(sides: Iterable[str]) -> set[str]:
-    """Every outcome name of a scenario with these side ids (what ``[[compare]]`` may name)."""
-    names = set(GLOBAL_OUTCOMES)
+#: per-place event time: ``place.<place id>.captured_day`` (disputed places held at hour 0)
+PLACE_PREFIX = "place."
+PLACE_CAPTURED = "captured_day"
+
+
+def place_captured_column(place: str) -> str:
+    """``sands`` -> ``place.sands.captured_day``."""
+    return f"{PLACE_PREFIX}{place}.{PLACE_CAPTURED}"
+
+
+def outcome_names(sides: Iterable[str], places: Iterable[str] = ()) -> set[str]:
+    """Every outcome name of a scenario with these side ids (what ``[[compare]]`` may name);
+    ``places``: ids of the disputed places held at hour 0 (their ``captured_day``)."""
+    names = set(GLOBAL_OUTCOMES) | {place_captured_column(p) for p in places}
     for s in sides:
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
         names |= {f"equipment_lost.{s}.{k}" for k in EQUIPMENT_CLASSES}
@@ -87,11 +98,19 @@ def describe(name: str) -> tuple[str, str]:
     if name.startswith(INPUT_PREFIX):
         return "", f"Value drawn for the scenario's {name.removeprefix(INPUT_PREFIX)} (unit of that field)"
     head, _, rest = name.partition(".")
+    if head == "place":
+        pid, _, what = rest.partition(".")
+        if what == PLACE_CAPTURED:
+            return "days", f"Time {pid} first passed from its hour-0 holder to the other side (NaN: never)"
+        if what == "captured_happened":
+            return "bool", f"Whether {pid} passed from its hour-0 holder to the other side within the run"
     if head == "unit":
         uid, _, detail = rest.partition(".")
         what, _, cls = detail.partition(".")
         if what == "short_hours":
             return "hours", f"Hours unit {uid} spent short of {cls} (below 20 % of a basic load)"
+        if what in ("casualties", "killed", "wounded", "captured"):
+            return "men", f"Men of unit {uid} {'lost (all kinds)' if what == 'casualties' else what}"
     if head == "short_unit_hours":
         side, _, cls = rest.partition(".")
         return "unit-hours", f"Unit-hours {side} units spent short of {cls} (below 20 % of a basic load)"
