@@ -25,7 +25,7 @@ from .engine.state import MOVING, OUT, World, draw_world
 from .model import combat
 from .model import control, pockets, rally, replacements
 from .model.encirclement import encircled_units
-from .model.movement import Movement, presence
+from .model.movement import Movement, presence, standing
 from .model.orders import holding, ready_to_plan, start_due_orders
 from .model.supply import Supply
 
@@ -130,9 +130,11 @@ def _report_progress(env, t_start: float, t_end: float, progress: Callable[[floa
         progress(1.0 / PROGRESS_TICKS)
 
 
-def _update_control(c: Compiled, w: World, now: float, pres: np.ndarray, log: EventLog) -> None:
-    """Advance control by presence (:mod:`nomonhan_sim.model.control`) and log the captures."""
-    changed = control.update_control(c, w, now, pres)
+def _update_control(c: Compiled, w: World, now: float, pres: np.ndarray, men: np.ndarray,
+                    log: EventLog) -> None:
+    """Advance control by presence (:mod:`nomonhan_sim.model.control`) and log the captures.
+    ``pres``, ``men``: :func:`~nomonhan_sim.model.movement.standing`."""
+    changed = control.update_control(c, w, now, pres, men)
     for s, sid in enumerate(c.side_ids):
         r, p = np.nonzero(changed & (w.control == s))
         log.add(now, r, -1, "captured", p, c.scenario.model.sides[sid].name)
@@ -148,11 +150,11 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
     while True:
         now = env.now
         replacements.apply_due(c, w, now, log)
-        pres = presence(c, w)
-        _update_control(c, w, now, pres, log)
+        pres, men = standing(c, w)
+        _update_control(c, w, now, pres, men, log)  # changes control only: pres, men still hold
 
         moving = w.mode == MOVING  # in transit: keep the status it had when it set off
-        enc = np.where(moving, w.encircled, encircled_units(c, w, pres))
+        enc = np.where(moving, w.encircled, encircled_units(c, w, pres, men))
         newly = enc & ~w.encircled
         w.encircled_since[newly] = now
         w.encircled_since[~enc] = np.nan
@@ -194,8 +196,8 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
             move.plan(pursued, now)
 
         # orders, and units that can move on
-        pres = presence(c, w)
-        _update_control(c, w, now, pres, log)
+        pres, men = standing(c, w)
+        _update_control(c, w, now, pres, men, log)
         started = start_due_orders(c, w, now, pres, log)
         enemy_here = pres[rows, 1 - c.unit_side[None, :], w.loc] > 0
         unblocked = ready_to_plan(w) & ~w.order_done & ~enemy_here

@@ -45,6 +45,12 @@ class WorldClock:
         self.due[mask] = times if np.isscalar(times) else np.asarray(times)[mask]
         self.wake()
 
+    def schedule_at(self, index: tuple[np.ndarray, ...], times: np.ndarray | float) -> None:
+        """Set due times (hours) at the integer ``index`` arrays (``due[index] = times``) and
+        wake the process; as :meth:`schedule` without building a mask."""
+        self.due[index] = times
+        self.wake()
+
     def cancel(self, mask: np.ndarray) -> None:
         """Clear the due times where ``mask`` is true (nothing due there)."""
         self.due[mask] = np.inf

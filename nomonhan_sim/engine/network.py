@@ -45,6 +45,30 @@ def reachable(adj: np.ndarray, sources: np.ndarray, passable: np.ndarray) -> np.
         reach = grown
 
 
+class ReachCache:
+    """:func:`reachable` from fixed ``sources`` over a fixed graph, remembered per world.
+
+    Each call recomputes only the worlds whose ``passable`` row changed since the last
+    call (who holds what changes seldom); the others keep their last answer, which is
+    the same. Returns the ``(n, P)`` bool array it keeps: read it, do not write it.
+    """
+
+    def __init__(self, adj: np.ndarray, sources: np.ndarray):
+        self.adj, self.sources = adj, sources
+        self._passable: np.ndarray | None = None
+        self._reach: np.ndarray | None = None
+
+    def __call__(self, passable: np.ndarray) -> np.ndarray:
+        if self._passable is None or self._passable.shape != passable.shape:
+            self._reach = reachable(self.adj, self.sources, passable)
+        else:
+            changed = (passable != self._passable).any(axis=1)
+            if changed.any():
+                self._reach[changed] = reachable(self.adj, self.sources, passable[changed])
+        self._passable = passable.copy()
+        return self._reach
+
+
 def distance_to(km: np.ndarray, target: int, passable: np.ndarray) -> np.ndarray:
     """Shortest distance (km) from every place to ``target`` through passable places.
 
@@ -65,16 +89,36 @@ def distance_to(km: np.ndarray, target: int, passable: np.ndarray) -> np.ndarray
     return dist
 
 
-def next_hop_toward(km: np.ndarray, here: np.ndarray, target: int, passable: np.ndarray) -> np.ndarray:
+#: Entries a distance cache of :func:`next_hop_toward` holds before it starts afresh.
+DISTANCE_CACHE_ENTRIES = 20_000
+
+
+def next_hop_toward(km: np.ndarray, here: np.ndarray, target: int, passable: np.ndarray,
+                    cache: dict | None = None) -> np.ndarray:
     """Per world, the neighbour of ``here`` on a shortest passable path to ``target``.
 
     ``here``: ``(n,)`` place indices. Returns ``(n,)``: the next place, ``here``
-    when already there, or -1 when no passable path exists.
+    when already there, or -1 when no passable path exists. ``cache``: a dict (one per
+    ``km``) that keeps :func:`distance_to` per target and passable row, so that a row
+    seen before is not computed again (the same numbers: each row is computed alone).
     """
     n = here.shape[0]
-    dist = distance_to(km, target, passable)
+    dist = distance_to(km, target, passable) if cache is None else _cached_distance(km, target, passable, cache)
     total = km[here, :] + dist  # (n, P): via each neighbour
     best = np.argmin(total, axis=1)
     ok = np.isfinite(total[np.arange(n), best])
     out = np.where(ok, best, -1)
     return np.where(here == target, here, out)
+
+
+def _cached_distance(km: np.ndarray, target: int, passable: np.ndarray, cache: dict) -> np.ndarray:
+    keys = [(target, row.tobytes()) for row in np.packbits(passable, axis=1)]
+    new = {k: i for i, k in enumerate(keys) if k not in cache}
+    if new:
+        if len(cache) + len(new) > DISTANCE_CACHE_ENTRIES:
+            cache.clear()
+            new = {k: i for i, k in enumerate(keys)}
+        rows = list(new.values())
+        for k, d in zip(new, distance_to(km, target, passable[rows])):
+            cache[k] = d
+    return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, km.shape[0]))

@@ -27,6 +27,8 @@ Shapes: ``(R, S, P)`` per side and place, ``(R, P)`` per place; men, hours.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..engine.compiled import Compiled
@@ -48,8 +50,16 @@ def zone_of_control(c: Compiled, pres: np.ndarray) -> np.ndarray:
     stands at it or at an adjacent place). ``pres``: ``(R, S, P)`` presence counts."""
     here = pres > 0
     R, S, P = here.shape
-    near = (here.reshape(R * S, P).astype(np.float32) @ _adjacency(c)).reshape(R, S, P) > 0
-    return here | near
+    flat, adj = here.reshape(R * S, P).astype(np.float32), _adjacency(c)
+    # in blocks of rows: BLAS runs a large product on several threads, whose spinning then
+    # holds a second core for the rest of the run; counts of 0/1 are exact either way
+    near = np.concatenate([flat[i:i + _ROWS_PER_PRODUCT] @ adj for i in range(0, R * S, _ROWS_PER_PRODUCT)]
+                          ) if R * S > _ROWS_PER_PRODUCT else flat @ adj
+    return here | (near.reshape(R, S, P) > 0)
+
+
+#: Rows per matrix product in :func:`zone_of_control` (small enough for one BLAS thread).
+_ROWS_PER_PRODUCT = 1000
 
 
 _ADJ_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -64,17 +74,26 @@ def _adjacency(c: Compiled) -> np.ndarray:
 
 
 def motorised(c: Compiled) -> np.ndarray:
-    """``(U,)`` bool: units of the motorised speed class (``speed_motor_kmh``)."""
-    return np.fromiter((p == "speed_motor_kmh" for p in c.unit_speed_param), bool, c.U)
+    """``(U,)`` bool: units of the motorised speed class (``speed_motor_kmh``). Read-only."""
+    return _motorised(c.unit_speed_param)
 
 
-def update_control(c: Compiled, w: World, now: float, pres: np.ndarray) -> np.ndarray:
+@functools.lru_cache(maxsize=16)
+def _motorised(speed_params: tuple[str, ...]) -> np.ndarray:
+    out = np.fromiter((p == "speed_motor_kmh" for p in speed_params), bool, len(speed_params))
+    out.flags.writeable = False
+    return out
+
+
+def update_control(c: Compiled, w: World, now: float, pres: np.ndarray,
+                   men: np.ndarray | None = None) -> np.ndarray:
     """Advance control by presence held for the minimum time; returns the ``(R, P)`` changed mask.
 
-    ``pres``: ``(R, S, P)`` counts of active standing units (:func:`nomonhan_sim.model.movement.presence`).
+    ``pres``: ``(R, S, P)`` counts of active standing units (:func:`nomonhan_sim.model.movement.presence`);
+    ``men``: :func:`standing_men`, if already computed.
     Claims (side and the hour its uninterrupted hold began) live in ``w.extra``.
     """
-    men = standing_men(c, w)
+    men = standing_men(c, w) if men is None else men
     min_men = w.params["control_min_men"][:, None]
     min_hours = w.params["control_min_hours"][:, None]
     cand = np.full((w.R, c.P), -1)
@@ -99,24 +118,31 @@ def captured_hours(c: Compiled, w: World) -> np.ndarray:
     return w.extra.get("captured_t", np.full((w.R, c.P), np.nan))
 
 
-def cut_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:
+def cut_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None,
+            men: np.ndarray | None = None, rows: np.ndarray | None = None) -> np.ndarray:
     """``(R, S, P)`` bool: places that cut side *s*'s lines (enemy-held and held or screened).
-    ``zoc``: :func:`zone_of_control` of ``pres`` if already computed."""
-    men = standing_men(c, w)
+    ``zoc``, ``men``: :func:`zone_of_control` of ``pres`` and :func:`standing_men`, if
+    already computed; ``rows``: only these worlds (``(len(rows), S, P)``)."""
+    men = standing_men(c, w) if men is None else men
     zoc = zone_of_control(c, pres) if zoc is None else zoc
     min_men = w.params["control_min_men"][:, None]
-    out = np.empty((w.R, c.S, c.P), bool)
+    held_by = w.control
+    if rows is not None:
+        men, zoc, min_men, held_by = men[rows], zoc[rows], min_men[rows], held_by[rows]
+    out = np.empty(men.shape, bool)
     for s in range(c.S):
         e = 1 - s
         held = men[:, e, :] >= min_men
-        out[:, s, :] = (w.control == e) & (held | zoc[:, e, :])
+        out[:, s, :] = (held_by == e) & (held | zoc[:, e, :])
     return out
 
 
-def passable_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:
+def passable_for(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None,
+                 men: np.ndarray | None = None, rows: np.ndarray | None = None) -> np.ndarray:
     """``(R, S, P)`` bool: places side *s* may trace supply and withdraw through — not cut,
-    or where its own units stand (a contested place)."""
-    return ~cut_for(c, w, pres, zoc) | (pres > 0)
+    or where its own units stand (a contested place). ``zoc``, ``men``, ``rows``: as for
+    :func:`cut_for`."""
+    return ~cut_for(c, w, pres, zoc, men, rows) | ((pres if rows is None else pres[rows]) > 0)
 
 
 def contact_delay_hours(c: Compiled, w: World, r: np.ndarray, u: np.ndarray, dest: np.ndarray,

@@ -171,7 +171,8 @@ def run_fleet(sup, f: FleetState):
             ctrl = sup.w.control[r, place]
             held = (ctrl != f.side) & (ctrl >= 0)
             cargo = f.cargo[r, c]
-            sup.log.add(now, np.unique(r[~held]), -1, "delivered", place, f.name)
+            if sup.log.enabled:
+                sup.log.add(now, np.unique(r[~held]), -1, "delivered", place, f.name)
             np.add.at(sup.stock[:, f.dest, :], r[~held], cargo[~held])
             np.add.at(sup.delivered[:, f.side, :], r[~held], cargo[~held])
             np.add.at(sup.lost, r[held], cargo[held])

@@ -84,11 +84,15 @@ def artillery_support(c: Compiled, w: World, contested: np.ndarray, fighting: np
     fr, fu = np.nonzero(fighting)
     fights[fr, c.unit_side[fu], w.loc[fr, fu]] = True
     fights &= contested[:, None, :]
-    in_range = c.place_km[loc] <= w.params["artillery_support_range_km"][:, None, None]   # (R, G, P)
-    target = in_range & fights[rows, side[None, :], :] & free[:, :, None]
-    n_targets = target.sum(axis=2)
-    if not n_targets.any():
+    # targets of the free guns only (most guns are not free, most steps none has a target)
+    fr, fg = np.nonzero(free)
+    in_range = c.place_km[loc[fr, fg]] <= w.params["artillery_support_range_km"][fr, None]   # (n, P)
+    hit = in_range & fights[fr, side[fg], :]
+    if not hit.any():
         return 0.0
+    target = np.zeros((R, gu.size, c.P), bool)                                            # (R, G, P)
+    target[fr, fg] = hit
+    n_targets = target.sum(axis=2)
     factor = np.broadcast_to(np.asarray(unit_factor, float), (R, c.U))[:, gu]
     gun_power = w.equip[:, gu, k] * w.params["weight_guns"][:, None] * w.quality[:, gu] * factor
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -27,14 +27,39 @@ from ..engine.state import HALTED, IDLE, MOVING, OUT, World
 from ..engine.eventlog import EventLog
 from ..engine.network import next_hop_toward
 from . import control, daylight, rally
+from .orders import order_tables
 from .qjm_tables import terrain_factors
 
 
-def presence(c: Compiled, w: World) -> np.ndarray:
-    """``(R, S, P)`` count of active units standing (not moving) at each place."""
-    stand = w.active & (w.mode != MOVING)
-    idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
-    return np.bincount(idx[stand], minlength=w.R * c.S * c.P).reshape(w.R, c.S, c.P).astype(float)
+def _standing_index(c: Compiled, w: World, worlds: np.ndarray | None):
+    """Flat ``(R, S, P)`` bin of each active standing unit of ``worlds`` (all: None), and its rows."""
+    if worlds is None:
+        stand = w.active & (w.mode != MOVING)
+        idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
+        return idx[stand], stand
+    mode = w.mode[worlds]
+    stand = (mode != OUT) & ~w.broken[worlds] & (mode != MOVING)
+    idx = (worlds[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc[worlds]
+    return idx[stand], stand
+
+
+def presence(c: Compiled, w: World, worlds: np.ndarray | None = None) -> np.ndarray:
+    """``(R, S, P)`` count of active units standing (not moving) at each place.
+
+    ``worlds``: world indices to count (the other rows stay 0); all worlds if None."""
+    idx, _ = _standing_index(c, w, worlds)
+    return np.bincount(idx, minlength=w.R * c.S * c.P).reshape(w.R, c.S, c.P).astype(float)
+
+
+def standing(c: Compiled, w: World, worlds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(pres, men)``, both ``(R, S, P)``: :func:`presence` and
+    :func:`~nomonhan_sim.model.control.standing_men` from one pass (rows outside ``worlds`` 0)."""
+    idx, stand = _standing_index(c, w, worlds)
+    pers = w.pers if worlds is None else w.pers[worlds]
+    n = w.R * c.S * c.P
+    pres = np.bincount(idx, minlength=n).reshape(w.R, c.S, c.P).astype(float)
+    men = np.bincount(idx, weights=pers[stand], minlength=n).reshape(w.R, c.S, c.P)
+    return pres, men
 
 
 def enemy_present_at_unit(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
@@ -42,6 +67,13 @@ def enemy_present_at_unit(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray
     enemy_side = 1 - c.unit_side  # two sides
     r = np.arange(w.R)[:, None]
     return pres[r, enemy_side[None, :], w.loc] > 0
+
+
+def _pairs(worlds: np.ndarray, sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of an ``(R, U)`` mask that is ``sub`` on the rows ``worlds`` and false
+    elsewhere: ``(r, u)`` in the same (row-major) order."""
+    i, u = np.nonzero(sub)
+    return worlds[i], u
 
 
 class Movement:
@@ -56,6 +88,8 @@ class Movement:
         # speed multiplier per road class index (road, track, cross_country)
         self.terrain_mobility = terrain_factors(c.terrain)[0]  # (P,) r_m
         self.road_factor = np.stack([p["road_factor_road"], np.ones(w.R), p["road_factor_cross_country"]], 1)
+        self._orders = order_tables(c)
+        self._distances: dict = {}  # next_hop_toward's cache of distances to the rear
         self.proc = env.process(self._run())
 
     # -- the process ---------------------------------------------------------
@@ -82,36 +116,43 @@ class Movement:
         """
         w, _c = self.w, self.c
         mask = mask & (w.mode != OUT) & (w.mode != MOVING)
-        if not mask.any():
+        worlds = np.nonzero(mask.any(axis=1))[0]
+        if worlds.size == 0:
             return
         t0 = np.broadcast_to(np.asarray(t0, float), mask.shape)
         # one snapshot of who stands where for the whole call, so that the legs planned do
-        # not depend on the order in which units are planned
-        self._pres = presence(_c, w)
-        self._zoc = control.zone_of_control(_c, self._pres)
-        self._plan_withdrawal(mask & w.broken, t0)
-        self._plan_orders(mask & ~w.broken, t0)
+        # not depend on the order in which units are planned; only the worlds planned in
+        # are counted (the other rows of the snapshot are 0 and never read)
+        self._pres, self._men = standing(_c, w, worlds)
+        self._zoc = np.zeros(self._pres.shape, bool)
+        self._zoc[worlds] = control.zone_of_control(_c, self._pres[worlds])
+        sub = mask[worlds]
+        broken = w.broken[worlds]
+        self._plan_withdrawal(_pairs(worlds, sub & broken), t0)
+        self._plan_orders(_pairs(worlds, sub & ~broken), t0)
 
-    def _plan_withdrawal(self, mask, t0):
-        """Broken units: stop to rally out of enemy zones of control, else fall back one leg."""
+    def _plan_withdrawal(self, pairs, t0):
+        """Broken units ``pairs = (r, u)``: stop to rally out of enemy zones of control, else
+        fall back one leg."""
         w, c = self.w, self.c
-        if not mask.any():
+        r, u = pairs
+        if r.size == 0:
             return
-        pres = self._pres
-        resting = mask & rally.can_rest_here(c, w, pres, self._zoc)
-        rally.start_rest(w, resting, t0)
-        mask = mask & ~resting
-        if not mask.any():
+        rest = rally.can_rest_at(c, w, r, u, self._zoc)
+        rally.start_rest_at(w, r[rest], u[rest], t0[r[rest], u[rest]])
+        r, u = r[~rest], u[~rest]
+        if r.size == 0:
             return
-        r, u = np.nonzero(mask)
         side = c.unit_side[u]
         here = w.loc[r, u]
         nxt = np.full(r.size, -1)
-        passable = control.passable_for(c, w, pres, self._zoc)
+        worlds, row = np.unique(r, return_inverse=True)
+        passable = control.passable_for(c, w, self._pres, self._zoc, self._men, rows=worlds)
         for s in range(c.S):
             sel = side == s
             if sel.any():
-                nxt[sel] = next_hop_toward(c.km, here[sel], int(c.rear[s]), passable[r[sel], s])
+                nxt[sel] = next_hop_toward(c.km, here[sel], int(c.rear[s]), passable[row[sel], s],
+                                           self._distances)
         at_rear = nxt == here
         if at_rear.any():
             w.mode[r[at_rear], u[at_rear]] = OUT
@@ -119,55 +160,56 @@ class Movement:
         go = (nxt >= 0) & ~at_rear
         self._start_legs(r[go], u[go], nxt[go], t0[r[go], u[go]])
 
-    def _plan_orders(self, mask, t0):
-        w, c = self.w, self.c
-        pres = self._pres
-        blocked = enemy_present_at_unit(c, w, pres)
-        for ui in np.nonzero(mask.any(axis=0))[0]:
-            col = mask[:, ui]
-            ks = w.order_idx[col, ui]
-            for k in ((ks[0],) if (ks == ks[0]).all() else np.unique(ks)):  # usually one order
-                rows = np.nonzero(col & (w.order_idx[:, ui] == k))[0]
-                if k < 0:
-                    continue
-                order = c.orders[ui][k]
-                if order.task == TASK["pause"]:  # stays put; complete after its hours (model.orders)
-                    continue
-                if order.task == TASK["withdraw"]:
-                    wps = np.array([c.rear[c.unit_side[ui]]])
-                else:
-                    wps = np.array(order.waypoints, dtype=int)
-                if wps.size == 0:
-                    w.order_done[rows, ui] = True
-                    continue
-                here = w.loc[rows, ui]
-                pos = w.path_pos[rows, ui]
-                for _ in range(wps.size):  # skip waypoints already reached
-                    reached = (pos < wps.size) & (wps[np.minimum(pos, wps.size - 1)] == here)
-                    pos = pos + reached
-                w.path_pos[rows, ui] = pos
-                done = pos >= wps.size
-                target = wps[np.minimum(pos, wps.size - 1)]
-                nxt = c.next_hop[here, target]
-                done |= nxt < 0
-                consolidating = np.zeros(rows.size, bool)
-                if order.task == TASK["attack"]:  # an attack is done when the objective is taken
-                    taken = w.control[rows, wps[-1]] == c.unit_side[ui]
-                    consolidating = (pos >= wps.size) & ~taken
-                    done &= ~consolidating
-                w.order_done[rows[done], ui] = True
-                if order.task == TASK["withdraw"]:
-                    out = rows[done & (here == c.rear[c.unit_side[ui]])]
-                    w.mode[out, ui] = OUT
-                    self.log.add(t0[out, ui], out, ui, "withdrawn", w.loc[out, ui])
-                go = ~done & ~consolidating  # consolidating units stand on the objective until it is theirs
-                disengage = order.task in (TASK["withdraw"], TASK["pull_back"])  # they do not halt to fight
-                halt = go & blocked[rows, ui] & (not disengage)
-                w.mode[rows[halt], ui] = HALTED
-                go &= ~halt
-                g = rows[go]
-                if g.size:
-                    self._start_legs(g, np.full(g.size, ui), nxt[go], t0[g, ui])
+    def _plan_orders(self, pairs, t0):
+        """Units ``pairs = (r, u)`` with an order: skip the waypoints reached, then halt (enemy here), stand
+        (order done, or consolidating an attack) or set off toward the next waypoint.
+
+        All units at once, in the order unit, order, world (that of the event log and of
+        the march-delay draws)."""
+        w, c, tab = self.w, self.c, self._orders
+        r, u = pairs
+        k = w.order_idx[r, u]
+        keep = k >= 0
+        r, u, k = r[keep], u[keep], k[keep]
+        task = tab["task"][u, k]
+        keep = task != TASK["pause"]  # stays put; complete after its hours (model.orders)
+        r, u, k, task = r[keep], u[keep], k[keep], task[keep]
+        turn = np.lexsort((r, k, u))
+        r, u, k, task = r[turn], u[turn], k[turn], task[turn]
+        n = tab["n_wps"][u, k]
+        empty = n == 0
+        w.order_done[r[empty], u[empty]] = True
+        keep = ~empty
+        r, u, k, task, n = r[keep], u[keep], k[keep], task[keep], n[keep]
+        if r.size == 0:
+            return
+        wps = tab["wps"][u, k]                         # (n, W) waypoints of each unit's order
+        side = c.unit_side[u]
+        here = w.loc[r, u]
+        pos = w.path_pos[r, u]
+        for _ in range(wps.shape[1]):  # skip waypoints already reached
+            at = np.take_along_axis(wps, np.minimum(pos, n - 1)[:, None], axis=1)[:, 0]
+            pos = pos + ((pos < n) & (at == here))
+        w.path_pos[r, u] = pos
+        done = pos >= n
+        target = np.take_along_axis(wps, np.minimum(pos, n - 1)[:, None], axis=1)[:, 0]
+        nxt = c.next_hop[here, target]
+        done |= nxt < 0
+        objective = np.take_along_axis(wps, (n - 1)[:, None], axis=1)[:, 0]
+        # an attack is done when the objective is taken: until then its units stand on it
+        consolidating = (task == TASK["attack"]) & (pos >= n) & (w.control[r, objective] != side)
+        done &= ~consolidating
+        w.order_done[r[done], u[done]] = True
+        out = done & (task == TASK["withdraw"]) & (here == c.rear[side])
+        w.mode[r[out], u[out]] = OUT
+        self.log.add(t0[r[out], u[out]], r[out], u[out], "withdrawn", w.loc[r[out], u[out]])
+        go = ~done & ~consolidating
+        disengage = (task == TASK["withdraw"]) | (task == TASK["pull_back"])  # they do not halt to fight
+        blocked = self._pres[r, 1 - side, here] > 0  # an enemy unit stands here
+        halt = go & blocked & ~disengage
+        w.mode[r[halt], u[halt]] = HALTED
+        go &= ~halt
+        self._start_legs(r[go], u[go], nxt[go], t0[r[go], u[go]])
 
     def _start_legs(self, r, u, nxt, t0) -> None:
         if r.size == 0:
@@ -194,11 +236,9 @@ class Movement:
         hours = hours + control.contact_delay_hours(c, w, r, u, nxt, self._zoc)
         w.leg_to[r, u] = nxt
         w.mode[r, u] = MOVING
-        leg = w.extra.setdefault("leg_times", np.full((2, w.R, c.U), np.nan))  # (start, arrival) hours
+        leg = w.extra.get("leg_times")  # (start, arrival) hours
+        if leg is None:
+            leg = w.extra["leg_times"] = np.full((2, w.R, c.U), np.nan)
         leg[0, r, u] = t0
         leg[1, r, u] = t0 + hours
-        m = np.zeros_like(self.clock.due, dtype=bool)
-        m[r, u] = True
-        due = np.zeros_like(self.clock.due)
-        due[r, u] = t0 + hours
-        self.clock.schedule(m, due)
+        self.clock.schedule_at((r, u), t0 + hours)

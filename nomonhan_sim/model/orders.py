@@ -49,49 +49,81 @@ def _fired(c: Compiled, w: World, now: float, pres: np.ndarray, ui: int, o: Comp
     raise ValueError(o.trigger)  # pragma: no cover
 
 
-def _finish_pauses(w: World, now: float, ui: int, orders: tuple[CompiledOrder, ...]) -> None:
-    """Mark the pauses of unit ``ui`` whose hours have passed as complete."""
-    cur = w.order_idx[:, ui]
-    pausing = (w.task[:, ui] == TASK["pause"]) & ~w.order_done[:, ui] & (cur >= 0)
+def _finish_pauses(w: World, now: float, units: np.ndarray, hours: np.ndarray) -> None:
+    """Mark the pauses of the units ``units`` (``(U,)`` bool) whose hours have passed as
+    complete; ``hours``: ``(U, K)`` pause length of each unit's orders."""
+    pausing = (w.task == TASK["pause"]) & ~w.order_done & (w.order_idx >= 0) & units[None, :]
     if pausing.any():
-        hours = np.array([o.hours for o in orders])[np.maximum(cur, 0)]
-        w.order_done[pausing & (now + _EPS >= w.order_start[:, ui] + hours), ui] = True
+        r, u = np.nonzero(pausing)
+        over = now + _EPS >= w.order_start[r, u] + hours[u, w.order_idx[r, u]]
+        w.order_done[r[over], u[over]] = True
+
+
+def order_tables(c: Compiled) -> dict[str, np.ndarray]:
+    """Every unit's orders as arrays indexed ``[unit, order]`` (cached per scenario):
+    ``task`` (-1 past the last order), ``posture``, pause ``hours``, waypoints ``wps``
+    ``[unit, order, i]`` (a ``withdraw`` goes to its side's rear; -1 past the last) and
+    their number ``n_wps``. Read-only."""
+    hit = _TABLES.get(id(c))
+    if hit is not None and hit[0] is c.orders:
+        return hit[1]
+    K = max((len(o) for o in c.orders), default=0) or 1
+    W = max([1] + [len(o.waypoints) for orders in c.orders for o in orders])
+    tab = {"task": np.full((c.U, K), -1), "posture": np.zeros((c.U, K), int), "hours": np.zeros((c.U, K)),
+           "wps": np.full((c.U, K, W), -1), "n_wps": np.zeros((c.U, K), int)}
+    for ui, orders in enumerate(c.orders):
+        for k, o in enumerate(orders):
+            tab["task"][ui, k], tab["posture"][ui, k], tab["hours"][ui, k] = o.task, o.posture, o.hours
+            pts = (int(c.rear[c.unit_side[ui]]),) if o.task == TASK["withdraw"] else o.waypoints
+            tab["wps"][ui, k, :len(pts)] = pts
+            tab["n_wps"][ui, k] = len(pts)
+    for a in tab.values():
+        a.flags.writeable = False
+    _TABLES[id(c)] = (c.orders, tab)
+    return tab
+
+
+_TABLES: dict[int, tuple] = {}
 
 
 def start_due_orders(c: Compiled, w: World, now: float, pres: np.ndarray, log: EventLog) -> np.ndarray:
     """Start every order whose trigger has fired; returns the ``(R, U)`` mask of starts.
 
     ``pres`` is the ``(R, S, P)`` presence count of standing units; ``now`` in hours.
+    Units are independent here (each reads others' state that no start changes), so the
+    pauses of all units are finished first, then each unit's triggers are checked.
     """
     started = np.zeros((w.R, c.U), bool)
     active = w.active  # starting orders does not change who is active
-    for ui, orders in enumerate(c.orders):
-        if not orders:
-            continue
+    tab = order_tables(c)
+    n_orders = np.array([len(o) for o in c.orders])
+    units = (n_orders > 0) & active.any(axis=0)
+    _finish_pauses(w, now, units, tab["hours"])
+    nxt_all = w.order_idx + 1
+    for ui in np.flatnonzero(units & (nxt_all < n_orders[None, :]).any(axis=0)):
+        orders = c.orders[ui]
         can = active[:, ui]
-        if not can.any():
-            continue
-        _finish_pauses(w, now, ui, orders)
-        nxt = w.order_idx[:, ui] + 1
+        nxt = nxt_all[:, ui]
         nk = nxt[can]
         for k in ((nk[0],) if (nk == nk[0]).all() else np.unique(nk)):  # usually one
             if k >= len(orders):
                 continue
             started[:, ui] |= can & (nxt == k) & _fired(c, w, now, pres, ui, orders[k])
-        rows = started[:, ui]
-        if rows.any():
-            k = nxt[rows]
-            w.order_idx[rows, ui] = k
-            w.task[rows, ui] = [orders[j].task for j in k]
-            w.posture[rows, ui] = [orders[j].posture for j in k]
-            w.order_done[rows, ui] = False
-            w.order_start[rows, ui] = now
-            w.path_pos[rows, ui] = 0
-            w.reserve[rows, ui] = False
-            r = np.nonzero(rows)[0]
-            for j in np.unique(k):
-                sel = r[k == j]
-                log.add(now, sel, ui, "order", w.loc[sel, ui], orders[j].text)
+    r, u = np.nonzero(started)
+    if r.size:
+        k = nxt_all[r, u]
+        w.order_idx[r, u] = k
+        w.task[r, u] = tab["task"][u, k]
+        w.posture[r, u] = tab["posture"][u, k]
+        w.order_done[r, u] = False
+        w.order_start[r, u] = now
+        w.path_pos[r, u] = 0
+        w.reserve[r, u] = False
+        for ui in np.unique(u):
+            sel, kk = r[u == ui], k[u == ui]
+            for j in np.unique(kk):
+                rows = sel[kk == j]
+                log.add(now, rows, ui, "order", w.loc[rows, ui], c.orders[ui][j].text)
     return started
 
 

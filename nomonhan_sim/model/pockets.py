@@ -103,56 +103,71 @@ def split_combat_losses(c: Compiled, w: World, rng) -> None:
     seen[...] = w.cas
 
 
-def escape_open(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
+def escape_open(c: Compiled, w: World, pres: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """``(R, U)`` bool: a path leads from the unit's place to its side's supply sources through
-    places where no active enemy unit stands (its own place admitted). ``pres``: ``(R, S, P)``."""
-    r = np.arange(w.R)[:, None]
-    out = np.zeros(w.pers.shape, bool)
+    places where no active enemy unit stands (its own place admitted). ``pres``: ``(R, S, P)``.
+    ``rows``: only these worlds (``(len(rows), U)``)."""
+    rows = np.arange(w.R) if rows is None else rows
+    loc = w.loc[rows]
+    n = np.arange(rows.size)[:, None]
+    out = np.zeros(loc.shape, bool)
     for s in range(c.S):
-        reach = reachable(c.adj, c.sources[s], pres[:, 1 - s, :] == 0)        # (R, P)
+        reach = reachable(c.adj, c.sources[s], pres[rows, 1 - s, :] == 0)     # (n, P)
         near = reach | ((reach.astype(np.float32) @ c.adj.astype(np.float32)) > 0)
-        out |= (c.unit_side == s)[None, :] & near[r, w.loc]
+        out |= (c.unit_side == s)[None, :] & near[n, loc]
     return out
 
 
-def _men_by_side_place(c: Compiled, w: World, where: np.ndarray) -> np.ndarray:
-    idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
-    return np.bincount(idx[where], weights=w.pers[where], minlength=w.R * c.S * c.P).reshape(w.R, c.S, c.P)
+def _men_by_side_place(c: Compiled, w: World, where: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``(n, S, P)`` men of the units ``where`` (``(n, U)``) of the worlds ``rows``."""
+    n = rows.size
+    idx = (np.arange(n)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc[rows]
+    return np.bincount(idx[where], weights=w.pers[rows][where], minlength=n * c.S * c.P).reshape(n, c.S, c.P)
 
 
-def pressure(c: Compiled, w: World) -> np.ndarray:
-    """``(R, U)`` pressure on each unit's place, ``2·E/(E + M)`` (0 … 2, 1 at parity)."""
-    r, side = np.arange(w.R)[:, None], c.unit_side[None, :]
-    fighting = _men_by_side_place(c, w, w.active & (w.mode != MOVING))
+def pressure(c: Compiled, w: World, rows: np.ndarray | None = None) -> np.ndarray:
+    """``(R, U)`` pressure on each unit's place, ``2·E/(E + M)`` (0 … 2, 1 at parity).
+    ``rows``: only these worlds (``(len(rows), U)``)."""
+    rows = np.arange(w.R) if rows is None else rows
+    r, side, loc = np.arange(rows.size)[:, None], c.unit_side[None, :], w.loc[rows]
+    mode = w.mode[rows]
+    fighting = _men_by_side_place(c, w, (mode != OUT) & ~w.broken[rows] & (mode != MOVING), rows)
     near = fighting + fighting @ c.adj.astype(float)                             # place + neighbours
-    E = near[r, 1 - side, w.loc]
-    M = _men_by_side_place(c, w, w.mode != OUT)[r, side, w.loc]
+    E = near[r, 1 - side, loc]
+    M = _men_by_side_place(c, w, mode != OUT, rows)[r, side, loc]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(E + M > 0, 2.0 * E / (E + M), 0.0)
 
 
-def shortage(w: World, now: float) -> np.ndarray:
-    """``(R, U)`` shortage inside the pocket, 0 (supplied) … 1 (out of everything)."""
+def shortage(w: World, now: float, rows: np.ndarray | None = None) -> np.ndarray:
+    """``(R, U)`` shortage inside the pocket, 0 (supplied) … 1 (out of everything).
+    ``rows``: only these worlds (``(len(rows), U)``)."""
+    rows = np.arange(w.R) if rows is None else rows
     if "firepower_factor" in w.extra:
-        ammo = 1.0 - w.extra["firepower_factor"]
-        hunger = 2.0 * (1.0 - w.extra.get("cohesion_factor", 1.0))
+        ammo = 1.0 - w.extra["firepower_factor"][rows]
+        hunger = 2.0 * (1.0 - np.broadcast_to(w.extra.get("cohesion_factor", 1.0), w.pers.shape)[rows])
         s = np.maximum(ammo, hunger)
     else:
-        hours = np.nan_to_num(now - w.encircled_since)
-        s = 1.0 - 0.5 ** (np.maximum(hours, 0.0) / w.params["isolation_power_halflife_hours"][:, None])
-    return np.clip(np.broadcast_to(s, w.pers.shape), 0.0, 1.0)
+        hours = np.nan_to_num(now - w.encircled_since[rows])
+        s = 1.0 - 0.5 ** (np.maximum(hours, 0.0) / w.params["isolation_power_halflife_hours"][rows, None])
+    return np.clip(np.broadcast_to(s, (rows.size, w.pers.shape[1])), 0.0, 1.0)
 
 
-def hazards(c: Compiled, w: World, now: float, open_path: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(h_c, h_d, h_f)`` hourly rates of surrender, destruction and filtering out, ``(R, U)``."""
-    p = w.params
-    days = np.maximum(np.nan_to_num(now - w.encircled_since), 0.0) / HOURS_PER_DAY
-    tau = 1.0 + p["pocket_hazard_growth_per_day"][:, None] * days
-    press = pressure(c, w)
-    h_c = (p["pocket_surrender_rate"][:, None] * tau
-           * (1.0 + p["pocket_shortage_surrender_multiplier"][:, None] * shortage(w, now)) * press)
-    h_d = p["pocket_destruction_rate"][:, None] * tau * press
-    h_f = np.where(open_path, 0.0, p["pocket_filter_rate"][:, None])
+def hazards(c: Compiled, w: World, now: float, open_path: np.ndarray,
+            rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(h_c, h_d, h_f)`` hourly rates of surrender, destruction and filtering out, ``(R, U)``.
+    ``rows``: only these worlds (``open_path`` and the rates ``(len(rows), U)``)."""
+    rows = np.arange(w.R) if rows is None else rows
+    def param(name):
+        return w.params[name][rows, None]
+
+    days = np.maximum(np.nan_to_num(now - w.encircled_since[rows]), 0.0) / HOURS_PER_DAY
+    tau = 1.0 + param("pocket_hazard_growth_per_day") * days
+    press = pressure(c, w, rows)
+    h_c = (param("pocket_surrender_rate") * tau
+           * (1.0 + param("pocket_shortage_surrender_multiplier") * shortage(w, now, rows)) * press)
+    h_d = param("pocket_destruction_rate") * tau * press
+    h_f = np.where(open_path, 0.0, param("pocket_filter_rate"))
     return h_c, h_d, h_f
 
 
@@ -176,10 +191,12 @@ def reduce_pockets(c: Compiled, w: World, now: float, dt: float, rng, log: Event
     """
     split_combat_losses(c, w, rng)
     coll = w.broken & w.encircled & (w.mode != OUT)
-    if not coll.any():
+    ws = np.nonzero(coll.any(axis=1))[0]  # the worlds with a pocket: the others have nothing to do
+    if ws.size == 0:
         return coll
     p = w.params
-    open_path = escape_open(c, w, presence(c, w)) & coll
+    open_path = np.zeros_like(coll)
+    open_path[ws] = escape_open(c, w, presence(c, w, ws), ws) & coll[ws]
 
     # 1. break-out along an open path: a share gets out at once, the unit withdraws
     done = w.extra.setdefault("pocket_broke_out", np.zeros(w.pers.shape, bool))
@@ -190,17 +207,19 @@ def reduce_pockets(c: Compiled, w: World, now: float, dt: float, rng, log: Event
     if open_path.any():
         move.plan(open_path, now)
 
-    # 2. hazards over the step, as competing risks
+    # 2. hazards over the step, as competing risks (the draws: world by world, unit by unit)
     alive = coll & (w.pers >= ineffective_share * w.pers0)
-    h_c, h_d, h_f = hazards(c, w, now, open_path)
+    h_c, h_d, h_f = hazards(c, w, now, open_path[ws], ws)
     H = h_c + h_d + h_f
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(H > 0, -np.expm1(-H * dt) / H, 0.0)
-    ks = killed_share(c, w)
-    cap, kil, wou, esc = _split(rng, w.pers, [h_c * scale, h_d * ks * scale, h_d * (1 - ks) * scale,
-                                               h_f * scale], alive)
-    for men, kind in ((cap, "captured"), (kil, "killed"), (wou, "wounded"), (esc, "escaped")):
-        _leave(w, alive, men, kind)
+    ks = killed_share(c, w)[ws]
+    parts = _split(rng, w.pers[ws], [h_c * scale, h_d * ks * scale, h_d * (1 - ks) * scale,
+                                     h_f * scale], alive[ws])
+    for men, kind in zip(parts, ("captured", "killed", "wounded", "escaped")):
+        full = np.zeros(w.pers.shape)
+        full[ws] = men
+        _leave(w, alive, full, kind)
 
     # 3. below the combat-ineffective share: destroyed; the remnant escapes or is captured
     doomed = coll & (w.pers < ineffective_share * w.pers0)

@@ -63,6 +63,12 @@ def can_rest_here(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | Non
     return ~_pursued(c, w, pres, zoc) & ~w.encircled & ~ineffective(w)
 
 
+def can_rest_at(c: Compiled, w: World, r: np.ndarray, u: np.ndarray, zoc: np.ndarray) -> np.ndarray:
+    """:func:`can_rest_here` for the units ``(r, u)`` (index arrays) only."""
+    pursued = zoc[r, 1 - c.unit_side[u], w.loc[r, u]]
+    return ~pursued & ~w.encircled[r, u] & ~(w.pers[r, u] < COMBAT_INEFFECTIVE_SHARE * w.pers0[r, u])
+
+
 def start_rest(w: World, mask: np.ndarray, t0) -> None:
     """Units in ``mask`` stop where they stand and start resting at hour ``t0`` (scalar or (R, U))."""
     since = w.extra.setdefault("rest_since", np.full(w.pers.shape, np.nan))
@@ -70,6 +76,14 @@ def start_rest(w: World, mask: np.ndarray, t0) -> None:
     fresh = mask & np.isnan(since)
     since[fresh] = t0[fresh]
     w.mode[mask & (w.mode != OUT)] = 0  # IDLE
+
+
+def start_rest_at(w: World, r: np.ndarray, u: np.ndarray, t0: np.ndarray) -> None:
+    """:func:`start_rest` for the units ``(r, u)`` (index arrays, not out), from hours ``t0``."""
+    since = w.extra.setdefault("rest_since", np.full(w.pers.shape, np.nan))
+    fresh = np.isnan(since[r, u])
+    since[r[fresh], u[fresh]] = t0[fresh]
+    w.mode[r, u] = 0  # IDLE
 
 
 def rally_step(c: Compiled, w: World, now: float, pres: np.ndarray, log: EventLog) -> tuple[np.ndarray, np.ndarray]:

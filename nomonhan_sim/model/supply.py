@@ -30,8 +30,8 @@ from ..engine.compiled import Compiled
 from ..engine.state import MOVING, OUT, World
 from ..engine.eventlog import EventLog
 from .control import passable_for
-from .movement import presence
-from ..engine.network import reachable
+from .movement import standing
+from ..engine.network import ReachCache, reachable
 from .qjm_tables import ammunition_factor
 from ..scenario import quantity as qty
 from ..scenario.logistics import SUPPLY_CLASSES
@@ -40,6 +40,23 @@ AMMO, FUEL, FOOD, OTHER = range(4)
 MOTORISED = {"tank", "motor_rifle", "motor_armoured", "reconnaissance"}
 SHORT_SHARE = 0.2  # "short" of a class: below 20 % of the basic load (QJM firepower factor <= 0.65)
 TIMELINE_STEP = 6.0  # hours between stock-timeline samples
+
+
+def _as_slice(idx: np.ndarray) -> np.ndarray | slice:
+    """``idx`` (sorted unit indices) as a slice when it is a run of consecutive indices
+    (views instead of copies), else itself."""
+    if idx.size and idx[-1] - idx[0] + 1 == idx.size:
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx
+
+
+def _sum_over_units(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=1)`` of an ``(R, n, 4)`` array, unit after unit: the order in which numpy
+    adds along that axis (so the same bits), without its slow inner loop of length 4."""
+    out = x[:, 0, :].copy()
+    for i in range(1, x.shape[1]):
+        out += x[:, i, :]
+    return out
 
 
 class Supply:
@@ -106,6 +123,11 @@ class Supply:
                                            share=draw(f"interdiction:{len(self.interdictions)}.share", x.share),
                                            hours=draw(f"interdiction:{len(self.interdictions)}.hours", x.hours),
                                            done=False))
+        self._side_units = [_as_slice(np.nonzero(c.unit_side == s)[0]) for s in range(c.S)]
+        self._side_depots = [np.nonzero((self.depot_side == s) & ~self.railhead)[0] for s in range(c.S)]
+        self._depot_src = np.zeros((D, c.P), bool)
+        self._depot_src[np.arange(D), self.depot_place] = True
+        self._reach = [ReachCache(c.adj, self._depot_src[d]) for d in range(D)]  # per depot
         self._effects()
         for f in self.fleets:
             env.process(run_fleet(self, f))
@@ -149,7 +171,7 @@ class Supply:
     def _consume(self, dt: float) -> None:
         w = self.w
         act = self._activity()
-        rate = np.take_along_axis(self.rate.transpose(1, 0, 2)[None], act[:, :, None, None], axis=2)[:, :, 0, :]
+        rate = np.take(self.rate.reshape(-1, 4), act * self.c.U + np.arange(self.c.U), axis=0)  # rate[act, u]: (R, U, 4)
         need = rate * w.pers[:, :, None] * dt * ((w.mode != OUT)[:, :, None])
         self.ustock = np.maximum(self.ustock - need, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -164,28 +186,31 @@ class Supply:
         """Units draw up to their basic load from the nearest depot they can reach."""
         c, w = self.c, self.w
         demand = np.maximum(self.capacity - self.ustock, 0.0) * (w.mode != OUT)[:, :, None]
-        rows = np.arange(self.R)[:, None]
-        pres = presence(c, w)
-        lines = passable_for(c, w, pres)
+        pres, men = standing(c, w)
+        lines = passable_for(c, w, pres, men=men)
         for s in range(c.S):
             # as for encirclement: places no enemy force holds or screens, or where own units stand
             passable = lines[:, s, :]
-            mine = c.unit_side == s
-            best = np.full((self.R, c.U), -1)
-            best_km = np.full((self.R, c.U), np.inf)
-            for d in np.nonzero((self.depot_side == s) & ~self.railhead)[0]:
-                src = np.zeros(c.P, bool)
-                src[self.depot_place[d]] = True
-                reach = reachable(c.adj, src, passable | src[None, :])
-                ok = reach[rows, w.loc] & mine[None, :]
-                km = self._km_to(self.depot_place[d])[w.loc]
+            units = self._side_units[s]  # a side draws only from its own depots
+            loc = w.loc[:, units]
+            best = np.full(loc.shape, -1)
+            best_km = np.full(loc.shape, np.inf)
+            for d in self._side_depots[s]:
+                src = self._depot_src[d]
+                reach = self._reach[d](passable | src[None, :])
+                ok = np.take_along_axis(reach, loc, axis=1)
+                km = self._km_to(self.depot_place[d])[loc]
                 better = ok & (km < best_km)
                 best = np.where(better, d, best)
                 best_km = np.where(better, km, best_km)
-            beyond = self._beyond_limited_routes(s, passable, best)
-            for d in np.unique(best[best >= 0]):
-                take = (best == d)[:, :, None] * demand                       # (R, U, 4)
-                want = take.sum(axis=1)                                       # (R, 4)
+            used = np.nonzero(np.bincount(best[best >= 0], minlength=self.D))[0]
+            beyond = self._beyond_limited_routes(passable, best, used, loc)
+            side_demand = demand[:, units, :]
+            for d in used:
+                # demand and stock >= 0, so leaving out the other side's units (who draw
+                # nothing here) leaves every sum below exactly as it was
+                take = (best == d)[:, :, None] * side_demand                  # (R, Us, 4)
+                want = _sum_over_units(take)                                  # (R, 4)
                 cap = self.issue_per_h[:, d][:, None] * dt
                 limit = np.where(np.isfinite(cap), np.where(np.isfinite(cap), cap, 0.0) * self._class_share(want), np.inf)
                 avail = np.minimum(self.stock[:, d, :], limit)
@@ -193,34 +218,38 @@ class Supply:
                     frac = np.where(want > 0, np.minimum(1.0, avail / want), 0.0)
                 got = take * frac[:, None, :]
                 if beyond is not None:  # capacity-limited routes (river crossings) cap what passes them
-                    through = (got * beyond[d][:, :, None]).sum(axis=(1, 2))          # (R,)
+                    past = np.zeros((self.R, c.U), bool)
+                    past[:, units] = beyond[d]
+                    full = np.zeros((self.R, c.U, 4))
+                    full[:, units] = got
+                    through = (full * past[:, :, None]).sum(axis=(1, 2))          # (R,), over all units
                     room = self.route_cap_per_h * dt
                     scale = np.where(through > room, room / np.maximum(through, 1e-12), 1.0)
                     got = np.where(beyond[d][:, :, None], got * scale[:, None, None], got)
-                self.ustock += got
-                issued = got.sum(axis=1)
+                self.ustock[:, units] += got
+                issued = _sum_over_units(got)
                 self.stock[:, d, :] -= issued
                 self.issued[:, s, :] += issued
 
-    def _beyond_limited_routes(self, s: int, passable: np.ndarray, best: np.ndarray):
-        """Per depot, (R, U) units that can be reached only over capacity-limited routes.
+    def _beyond_limited_routes(self, passable: np.ndarray, best: np.ndarray, used: np.ndarray,
+                               loc: np.ndarray):
+        """Per depot in ``used``, ``(R, Us)`` units (of ``best`` and ``loc``, one side's) that can
+        be reached only over capacity-limited routes.
 
         The capacity of all such routes (tons/day, summed) is shared by the units beyond
         them; ``None`` when the scenario limits no route.
         """
-        c, w = self.c, self.w
+        c = self.c
         limited = np.isfinite(c.capacity)
         if not limited.any():
             return None
         if not hasattr(self, "route_cap_per_h"):
             self.route_cap_per_h = np.triu(np.where(limited, c.capacity, 0.0)).sum() / 24.0
         adj_free = c.adj & ~limited
-        rows = np.arange(self.R)[:, None]
         out = {}
-        for d in np.unique(best[best >= 0]):
-            src = np.zeros(c.P, bool)
-            src[self.depot_place[d]] = True
-            near = reachable(adj_free, src, passable | src[None, :])[rows, w.loc]
+        for d in used:
+            src = self._depot_src[d]
+            near = np.take_along_axis(reachable(adj_free, src, passable | src[None, :]), loc, axis=1)
             out[d] = (best == d) & ~near
         return out
 
