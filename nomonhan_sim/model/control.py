@@ -32,17 +32,45 @@ import functools
 import numpy as np
 
 from ..engine.compiled import Compiled
-from ..engine.state import MOVING, World
+from ..engine.state import MOVING, OUT, World
 
 _EPS = 1e-9
 
 
+def _standing_index(c: Compiled, w: World, worlds: np.ndarray | None):
+    """Flat ``(R, S, P)`` bin of each active standing unit of ``worlds`` (all: None), and its rows."""
+    if worlds is None:
+        stand = w.active & (w.mode != MOVING)
+        idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
+        return idx[stand], stand
+    mode = w.mode[worlds]
+    stand = (mode != OUT) & ~w.broken[worlds] & (mode != MOVING)
+    idx = (worlds[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc[worlds]
+    return idx[stand], stand
+
+
+def presence(c: Compiled, w: World, worlds: np.ndarray | None = None) -> np.ndarray:
+    """``(R, S, P)`` count of active units standing (not moving) at each place.
+
+    ``worlds``: world indices to count (the other rows stay 0); all worlds if None."""
+    idx, _ = _standing_index(c, w, worlds)
+    return np.bincount(idx, minlength=w.R * c.S * c.P).reshape(w.R, c.S, c.P).astype(float)
+
+
+def standing(c: Compiled, w: World, worlds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(pres, men)``, both ``(R, S, P)``: :func:`presence` and
+    :func:`standing_men` from one pass (rows outside ``worlds`` 0)."""
+    idx, stand = _standing_index(c, w, worlds)
+    pers = w.pers if worlds is None else w.pers[worlds]
+    n = w.R * c.S * c.P
+    pres = np.bincount(idx, minlength=n).reshape(w.R, c.S, c.P).astype(float)
+    men = np.bincount(idx, weights=pers[stand], minlength=n).reshape(w.R, c.S, c.P)
+    return pres, men
+
+
 def standing_men(c: Compiled, w: World) -> np.ndarray:
     """``(R, S, P)`` men of active units standing (not moving) at each place."""
-    stand = w.active & (w.mode != MOVING)
-    idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
-    flat = np.bincount(idx[stand], weights=w.pers[stand], minlength=w.R * c.S * c.P)
-    return flat.reshape(w.R, c.S, c.P)
+    return standing(c, w)[1]
 
 
 def zone_of_control(c: Compiled, pres: np.ndarray) -> np.ndarray:
@@ -89,7 +117,7 @@ def update_control(c: Compiled, w: World, now: float, pres: np.ndarray,
                    men: np.ndarray | None = None) -> np.ndarray:
     """Advance control by presence held for the minimum time; returns the ``(R, P)`` changed mask.
 
-    ``pres``: ``(R, S, P)`` counts of active standing units (:func:`nomonhan_sim.model.movement.presence`);
+    ``pres``: ``(R, S, P)`` counts of active standing units (:func:`presence`);
     ``men``: :func:`standing_men`, if already computed.
     Claims (side and the hour its uninterrupted hold began) live in ``w.extra``.
     """

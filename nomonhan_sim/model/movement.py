@@ -27,46 +27,9 @@ from ..engine.state import HALTED, IDLE, MOVING, OUT, World
 from ..engine.eventlog import EventLog
 from ..engine.network import next_hop_toward
 from . import control, daylight, rally
+from .control import presence, standing  # noqa: F401 (re-exported: callers import them from here)
 from .orders import order_tables
 from .qjm_tables import terrain_factors
-
-
-def _standing_index(c: Compiled, w: World, worlds: np.ndarray | None):
-    """Flat ``(R, S, P)`` bin of each active standing unit of ``worlds`` (all: None), and its rows."""
-    if worlds is None:
-        stand = w.active & (w.mode != MOVING)
-        idx = (np.arange(w.R)[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc
-        return idx[stand], stand
-    mode = w.mode[worlds]
-    stand = (mode != OUT) & ~w.broken[worlds] & (mode != MOVING)
-    idx = (worlds[:, None] * c.S + c.unit_side[None, :]) * c.P + w.loc[worlds]
-    return idx[stand], stand
-
-
-def presence(c: Compiled, w: World, worlds: np.ndarray | None = None) -> np.ndarray:
-    """``(R, S, P)`` count of active units standing (not moving) at each place.
-
-    ``worlds``: world indices to count (the other rows stay 0); all worlds if None."""
-    idx, _ = _standing_index(c, w, worlds)
-    return np.bincount(idx, minlength=w.R * c.S * c.P).reshape(w.R, c.S, c.P).astype(float)
-
-
-def standing(c: Compiled, w: World, worlds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(pres, men)``, both ``(R, S, P)``: :func:`presence` and
-    :func:`~nomonhan_sim.model.control.standing_men` from one pass (rows outside ``worlds`` 0)."""
-    idx, stand = _standing_index(c, w, worlds)
-    pers = w.pers if worlds is None else w.pers[worlds]
-    n = w.R * c.S * c.P
-    pres = np.bincount(idx, minlength=n).reshape(w.R, c.S, c.P).astype(float)
-    men = np.bincount(idx, weights=pers[stand], minlength=n).reshape(w.R, c.S, c.P)
-    return pres, men
-
-
-def enemy_present_at_unit(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
-    """``(R, U)`` bool: an enemy unit stands at the unit's place."""
-    enemy_side = 1 - c.unit_side  # two sides
-    r = np.arange(w.R)[:, None]
-    return pres[r, enemy_side[None, :], w.loc] > 0
 
 
 def _pairs(worlds: np.ndarray, sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -51,16 +51,12 @@ def ineffective(w: World) -> np.ndarray:
     return w.pers < COMBAT_INEFFECTIVE_SHARE * w.pers0
 
 
-def _pursued(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:
-    zoc = zone_of_control(c, pres) if zoc is None else zoc
-    r = np.arange(w.R)[:, None]
-    return zoc[r, 1 - c.unit_side[None, :], w.loc]
-
-
-def can_rest_here(c: Compiled, w: World, pres: np.ndarray, zoc: np.ndarray | None = None) -> np.ndarray:
+def can_rest_here(c: Compiled, w: World, pres: np.ndarray) -> np.ndarray:
     """``(R, U)`` bool: a broken unit may stop here to rally — out of every enemy zone of
-    control, not encircled, not below the combat-ineffective share."""
-    return ~_pursued(c, w, pres, zoc) & ~w.encircled & ~ineffective(w)
+    control, not encircled, not below the combat-ineffective share. ``pres``: presence counts."""
+    zoc = zone_of_control(c, pres)
+    pursued = zoc[np.arange(w.R)[:, None], 1 - c.unit_side[None, :], w.loc]
+    return ~pursued & ~w.encircled & ~ineffective(w)
 
 
 def can_rest_at(c: Compiled, w: World, r: np.ndarray, u: np.ndarray, zoc: np.ndarray) -> np.ndarray:
@@ -69,17 +65,9 @@ def can_rest_at(c: Compiled, w: World, r: np.ndarray, u: np.ndarray, zoc: np.nda
     return ~pursued & ~w.encircled[r, u] & ~(w.pers[r, u] < COMBAT_INEFFECTIVE_SHARE * w.pers0[r, u])
 
 
-def start_rest(w: World, mask: np.ndarray, t0) -> None:
-    """Units in ``mask`` stop where they stand and start resting at hour ``t0`` (scalar or (R, U))."""
-    since = w.extra.setdefault("rest_since", np.full(w.pers.shape, np.nan))
-    t0 = np.broadcast_to(np.asarray(t0, float), mask.shape)
-    fresh = mask & np.isnan(since)
-    since[fresh] = t0[fresh]
-    w.mode[mask & (w.mode != OUT)] = 0  # IDLE
-
-
 def start_rest_at(w: World, r: np.ndarray, u: np.ndarray, t0: np.ndarray) -> None:
-    """:func:`start_rest` for the units ``(r, u)`` (index arrays, not out), from hours ``t0``."""
+    """Units ``(r, u)`` (index arrays, not out) stop where they stand and start resting at
+    hours ``t0`` (unless already resting)."""
     since = w.extra.setdefault("rest_since", np.full(w.pers.shape, np.nan))
     fresh = np.isnan(since[r, u])
     since[r[fresh], u[fresh]] = t0[fresh]
