@@ -23,7 +23,7 @@ from .engine.compiled import Compiled
 from .engine.eventlog import EventLog
 from .engine.state import MOVING, OUT, World, draw_world
 from .model import combat
-from .model import control, pockets, rally, replacements
+from .model import control, phases, pockets, rally, replacements
 from .model.encirclement import encircled_units
 from .model.movement import Movement, presence, standing
 from .model.orders import holding, ready_to_plan, start_due_orders
@@ -149,6 +149,7 @@ def _battle(env, c: Compiled, w: World, move: Movement, log: EventLog, dt, eng, 
     rows = np.arange(w.R)[:, None]
     while True:
         now = env.now
+        phases.record_phase_ends(c, w, now)  # losses so far, at each [[phases]] end
         replacements.apply_due(c, w, now, log)
         pres, men = standing(c, w)
         _update_control(c, w, now, pres, men, log)  # changes control only: pres, men still hold

@@ -7,12 +7,13 @@ random: drawing uncertain values per world happens in :mod:`.state`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..scenario.loader import LoadedScenario
 from ..scenario.order_schema import hours_after, parse_event
+from ..scenario.phase_schema import phase_end_hours
 from ..vocabulary.classes import EQUIPMENT_CLASSES, FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAINS
 from .network import all_pairs_next_hop
 
@@ -140,6 +141,8 @@ class Compiled:
     orders: tuple[tuple[CompiledOrder, ...], ...]  # per unit
     equipment_classes: tuple[str, ...] = EQUIPMENT_CLASSES
     conditions: CompiledConditions = CompiledConditions()   # weather, surprise, air, CEV
+    phase_ids: tuple[str, ...] = ()                        # [[phases]], in time order
+    phase_end_h: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (n_phases,) hours after hour 0
 
     @property
     def S(self) -> int:
@@ -259,5 +262,7 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         place_km=np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)),
         orders=tuple(tuple(o) for o in orders),
         conditions=compile_conditions(sc, side_ids),
+        phase_ids=tuple(ph.id for ph in m.phases),
+        phase_end_h=np.array(phase_end_hours(m), float),
     )
 

@@ -20,9 +20,11 @@ import pandas as pd
 
 from ..model.armour import armour_accounts, serviceable_at_end
 from ..model.control import captured_hours
+from ..model.phases import phase_casualties
 from ..simulation import BatchResult
 from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
-from ..vocabulary.outcome_names import ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, happened_column, place_captured_column
+from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, happened_column, phase_casualties_column,
+                                        place_captured_column)
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -62,6 +64,11 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
     taken = captured_hours(c, w) / 24.0
     for i in np.flatnonzero(c.disputed & (c.initial_holder >= 0)):
         out[place_captured_column(c.place_ids[i])] = taken[:, i]
+    if c.phase_ids:  # casualties by phase ([[phases]]; nomonhan_sim.model.phases)
+        by_phase = phase_casualties(c, w)
+        for j, ph in enumerate(c.phase_ids):
+            for s, sid in enumerate(c.side_ids):
+                out[phase_casualties_column(ph, sid)] = by_phase[:, j, s]
     for i, uid in enumerate(c.unit_ids):  # per-unit detail: losses by unit and by kind
         out[f"unit.{uid}.casualties"] = lost[:, i]
         for kind in ("killed", "wounded", "captured"):

@@ -258,6 +258,32 @@ def _record_html(parts: ReportParts) -> list[str]:
     return out
 
 
+def _phases_html(parts: ReportParts) -> list[str]:
+    """Casualties by phase (``[[phases]]``): median and 90% interval per side; no record."""
+    from ..scenario.phase_schema import phase_end_hours
+    from ..vocabulary.outcome_names import phase_casualties_column
+
+    m, df = parts.scenario.model, parts.outcomes
+    if not m.phases:
+        return []
+    ends = phase_end_hours(m)
+    rows, begin = [], 0.0
+    for ph, end in zip(m.phases, ends):
+        row = [ph.id, f"day {begin / 24:.2f} – {end / 24:.2f}", ph.description]
+        for sid in m.sides:
+            v = df[phase_casualties_column(ph.id, sid)].to_numpy(float)
+            q05, q50, q95 = np.quantile(v, [0.05, 0.5, 0.95])
+            row.append(f"{fmt(q50)} ({fmt(q05)} – {fmt(q95)})")
+        rows.append(row + [ph.source])
+        begin = end
+    head = ["phase", "span", "what happened"] + [f"{s.name} casualties, median (90%)" for s in m.sides.values()]
+    return ["<h2>Casualties by phase</h2>",
+            "<p>Men lost in each phase of the battle (combat and pockets, all kinds), to the combat step. No source "
+            "gives losses by phase, so there is nothing to compare them with.</p>",
+            table(head + ["source of the dates"], rows, table_id="phases-table",
+                  cell_classes=["", "", ""] + ["num"] * len(m.sides) + ["src"])]
+
+
 def render(parts: ReportParts) -> str:
     """The report as one HTML document."""
     m = parts.manifest
@@ -272,6 +298,7 @@ def render(parts: ReportParts) -> str:
              "central value sits in the simulated distribution; CRPS is in the outcome's unit (lower is better). "
              "Event times that did not happen by the end of the run count as later than the end.</p>"]
     body += _record_html(parts)
+    body += _phases_html(parts)
     summ = summarise(parts.outcomes)
     body += ["<h2>All outcomes</h2>",
              table(["outcome", "unit", "median", "90% interval", "worlds where it happened"],

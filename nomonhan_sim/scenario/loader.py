@@ -288,8 +288,11 @@ def _check_references(sc: Scenario, path: str) -> None:
             expect_side(fail, f"conditions.cev.{sid}", sid, sc.sides)
 
     from ..vocabulary.outcome_names import outcome_names
+    from .phase_schema import check_phases
 
-    known = outcome_names(sc.sides, [p.id for p in sc.places if p.disputed and p.holder])
+    check_phases(sc, fail)
+    known = outcome_names(sc.sides, [p.id for p in sc.places if p.disputed and p.holder],
+                          [ph.id for ph in sc.phases])
     record = None
     for i, c in enumerate(sc.compare):
         if c.claims and record is None:

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from ..vocabulary.classes import EQUIPMENT_CLASSES, EquipmentClass, Fortification, Posture, Terrain  # noqa: F401
 from .logistics import Logistics
 from .order_schema import Order, Task, Trigger  # noqa: F401 (orders live in their own module)
+from .phase_schema import Phase
 from .quantity import Distribution, Quantity, _num
 
 RoadClass = Literal["road", "track", "cross_country"]
@@ -352,3 +353,5 @@ class Scenario(_Model):
                                         "units lose power by isolation_power_halflife_hours).")
     conditions: Conditions | None = Field(None, description="Weather, season, air superiority, surprise "
                                           "and CEV (none: neutral conditions).")
+    phases: list[Phase] = Field(default_factory=list, description="Named periods of the battle in time "
+                                "order, for casualties by phase (none: no phase outcomes).")

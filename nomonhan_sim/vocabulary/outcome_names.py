@@ -76,10 +76,22 @@ def place_captured_column(place: str) -> str:
     return f"{PLACE_PREFIX}{place}.{PLACE_CAPTURED}"
 
 
-def outcome_names(sides: Iterable[str], places: Iterable[str] = ()) -> set[str]:
+#: casualties by phase: ``phase_casualties.<phase id>.<side id>`` (``[[phases]]``)
+PHASE_CASUALTIES = "phase_casualties"
+
+
+def phase_casualties_column(phase: str, side: str) -> str:
+    """``("breakthrough", "soviet")`` -> ``phase_casualties.breakthrough.soviet``."""
+    return f"{PHASE_CASUALTIES}.{phase}.{side}"
+
+
+def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iterable[str] = ()) -> set[str]:
     """Every outcome name of a scenario with these side ids (what ``[[compare]]`` may name);
-    ``places``: ids of the disputed places held at hour 0 (their ``captured_day``)."""
+    ``places``: ids of the disputed places held at hour 0 (their ``captured_day``);
+    ``phases``: ids of the scenario's ``[[phases]]`` (casualties by phase)."""
+    sides = list(sides)
     names = set(GLOBAL_OUTCOMES) | {place_captured_column(p) for p in places}
+    names |= {phase_casualties_column(ph, s) for ph in phases for s in sides}
     for s in sides:
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
         names |= {f"equipment_lost.{s}.{k}" for k in EQUIPMENT_CLASSES}
@@ -104,6 +116,9 @@ def describe(name: str) -> tuple[str, str]:
             return "days", f"Time {pid} first passed from its hour-0 holder to the other side (NaN: never)"
         if what == "captured_happened":
             return "bool", f"Whether {pid} passed from its hour-0 holder to the other side within the run"
+    if head == PHASE_CASUALTIES:
+        phase, _, side = rest.partition(".")
+        return "men", f"Personnel {side} lost in phase {phase} (all kinds; [[phases]] gives its dates)"
     if head == "unit":
         uid, _, detail = rest.partition(".")
         what, _, cls = detail.partition(".")
