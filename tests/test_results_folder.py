@@ -168,6 +168,8 @@ def test_parquet_metadata_equals_manifest_json(pocket_file, tmp_path):
     assert _run_cli(pocket_file, res) == 0
     manifest = json.loads((res / "manifest.json").read_text())
     raw = pq.read_schema(res / "outcomes.parquet").metadata[b"nomonhan_sim.manifest"]
+    # the file's own hash can only be in manifest.json
+    assert len(manifest.pop("outcomes_sha256")) == 64
     assert json.loads(raw) == manifest == parquet_manifest(res / "outcomes.parquet")
 
 
@@ -376,5 +378,6 @@ def test_result_saved_and_loaded_is_the_same(tmp_path):
         again = ExperimentResult.load(res.save(tmp_path / fmt, fmt=fmt))
         pd.testing.assert_frame_equal(again.outcomes, res.outcomes, check_dtype=fmt == "parquet")
         assert again.scenario.sha256 == sc.sha256
-        assert {k: v for k, v in again.manifest.items() if k not in ("outcomes_file", "scenario_file")} == \
+        assert {k: v for k, v in again.manifest.items() if k not in ("outcomes_file", "scenario_file",
+                                                                   "outcomes_sha256")} == \
             copy.deepcopy(res.manifest)

@@ -2,15 +2,26 @@
 
 The commands' bodies are in :mod:`nomonhan_sim.cli.commands`.
 
-User errors (bad scenario, bad option, unwritable folder) print one line to
-stderr and exit with status 2.
+User errors (bad scenario, bad option, unwritable folder, a run beyond the
+limits below) print one line to stderr and exit with status 2. Ctrl-C exits 130,
+SIGTERM 143; either stops the worker processes and leaves no results folder
+half-written (``docs/results.md``, "Crash safety and integrity").
+
+Limits of the options: ``--seed`` 0 … 2**63 − 1 (what numpy's SeedSequence and the
+int64 ``seed`` column hold); ``--replicates`` 1 … :data:`MAX_REPLICATES`;
+``--workers`` at most the CPUs this process may use unless ``--force-workers``;
+``run`` estimates its work (worlds × units × combat steps) and warns above
+``WORK_WARN``, refuses above ``WORK_LIMIT`` unless ``--force-large``
+(:mod:`nomonhan_sim.experiment.runner`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 
 from pathlib import Path
 
@@ -22,14 +33,22 @@ _SCENARIO_HELP = (f"a bundled scenario's name, full or short (see the list comma
 # -- end bundled scenarios --
 
 
-def _whole_number(text: str, minimum: int, what: str = "a number") -> int:
-    """``text`` as an int >= ``minimum``, or an argparse error naming what was expected."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+#: Most replicate worlds one ``run`` (or worlds per battle of ``cdb90``) takes.
+MAX_REPLICATES = 1_000_000
+#: Largest seed (numpy SeedSequence and the int64 ``seed`` column of the outcomes).
+MAX_SEED = 2**63 - 1
+
+
+def _whole_number(text: str, minimum: int, what: str = "a number", maximum: int | None = None) -> int:
+    """``text`` as an int in [``minimum``, ``maximum``], or an argparse error naming what was expected."""
+    t = text.strip().replace("_", "")
+    if not t.lstrip("+-").isdigit() or len(t) > 40:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text[:40]!r}")
+    v = int(t)
     if v < minimum:
         raise argparse.ArgumentTypeError(f"expected {what} >= {minimum}, found {v}")
+    if maximum is not None and v > maximum:
+        raise argparse.ArgumentTypeError(f"expected {what} <= {maximum:,}, found {v:,}")
     return v
 
 
@@ -37,8 +56,28 @@ def _positive_int(text: str) -> int:
     return _whole_number(text, 1)
 
 
+def _replicates(text: str) -> int:
+    return _whole_number(text, 1, "a number of worlds", MAX_REPLICATES)
+
+
 def _seed(text: str) -> int:
-    return _whole_number(text, 0, "a seed")
+    return _whole_number(text, 0, "a seed", MAX_SEED)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (program, subcommand, the problem) and exit 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that cleanup runs (workers stopped, no
+    half-written folder) before the exit with status 143."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 def _prog() -> str:
@@ -59,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand (``--help`` shows them)."""
     from .. import __version__
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog=_prog(),
         description="Batched discrete-event Monte Carlo model of Khalkhin Gol / Nomonhan, August 1939.",
     )
@@ -70,15 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run SCENARIO as a Monte Carlo experiment; print each outcome's median "
                                    "and 90% interval beside the historical record.")
     r.add_argument("scenario", nargs="?", default=None, help=_SCENARIO_HELP)
-    r.add_argument("--replicates", "-n", type=_positive_int, default=1000, help="number of replicate worlds (default 1000)")
-    r.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    r.add_argument("--replicates", "-n", type=_replicates, default=1000,
+                   help=f"number of replicate worlds, 1 to {MAX_REPLICATES:,} (default 1000)")
+    r.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+                   help=f"root seed, 0 to 2**63-1 (default {DEFAULT_SEED})")
     r.add_argument("--out", type=Path, default=None,
                    help="results folder: outcomes, a copy of the scenario, manifest.json (docs/results.md); "
                         "must be empty or new unless --force")
     r.add_argument("--force", action="store_true",
                    help="write into a folder that is not empty, replacing its results (stale results files removed)")
     r.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="outcomes file format")
-    r.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: CPUs; 1 = serial)")
+    r.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes (default: CPUs; 1 = serial); at most the CPUs this process may use "
+                        "unless --force-workers")
+    r.add_argument("--force-workers", action="store_true", help="allow --workers above the number of CPUs")
+    r.add_argument("--force-large", action="store_true",
+                   help="run even when the work estimate (worlds x units x combat steps) is above the limit "
+                        "of 1e10 (a warning is printed above 1e8; 1,000 worlds of the August scenario: 1.1e7)")
     r.add_argument("--chunk-size", type=_positive_int, default=None,
                    help="worlds per batch (part of the run's identity; default: 250, "
                         "or fewer so that a small run makes at least 2 chunks)")
@@ -127,9 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     cd.add_argument("--era", default="1939-1945", help="1939-1945 (default), pre-1900, 1900-1938, 1946-1982 or all")
     cd.add_argument("--split", choices=("holdout", "calibration", "all"), default="holdout",
                     help="which half of the fixed split to score (default holdout)")
-    cd.add_argument("--replicates", "-n", type=_positive_int, default=200, help="worlds per battle (default 200)")
-    cd.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
-    cd.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: CPUs)")
+    cd.add_argument("--replicates", "-n", type=_replicates, default=200,
+                    help=f"worlds per battle, 1 to {MAX_REPLICATES:,} (default 200)")
+    cd.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"root seed, 0 to 2**63-1 (default {DEFAULT_SEED})")
+    cd.add_argument("--workers", type=_positive_int, default=None,
+                    help="worker processes (default: CPUs); at most the CPUs unless --force-workers")
+    cd.add_argument("--force-workers", action="store_true", help="allow --workers above the number of CPUs")
     cd.add_argument("--out", type=Path, default=None,
                     help="folder for predictions.parquet, reference.parquet, summary.txt and the figures")
     cd.add_argument("--force", action="store_true", help="replace the contents of a non-empty --out folder")
@@ -146,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("narrate", help="run one world and print its event log",
                        description="Run a single world (R = 1) of SCENARIO and print what happened, hour by hour.")
     n.add_argument("scenario", nargs="?", default=None, help=_SCENARIO_HELP)
-    n.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"seed (default {DEFAULT_SEED})")
+    n.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"seed, 0 to 2**63-1 (default {DEFAULT_SEED})")
     n.add_argument("--kinds", default="order,broke,encircled,destroyed,withdrawn,captured,ring_closed,resistance_ended",
                    help="comma-separated event kinds to show")
     return p
@@ -158,8 +208,12 @@ def _fail(msg: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 user error, 130 interrupted)."""
+    """Run the command line; returns the exit status (0 ok, 2 user error, 130 interrupted,
+    143 terminated by SIGTERM)."""
     args = build_parser().parse_args(argv)
+    old = None
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         status = _dispatch(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
@@ -167,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{_prog()}: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"{_prog()}: terminated (SIGTERM)", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # the reader of our output went away (e.g. `| head`): no traceback, and no
         # second error when Python flushes stdout at exit
@@ -174,11 +231,14 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         print(f"{_prog()}: output closed before the end (broken pipe)", file=sys.stderr)
         return 130
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 def _dispatch(args) -> int:
     from ..record import RecordError
-    from .commands import cdb90, compare, narrate, report, run, sources
+    from .commands import UsageError, cdb90, compare, narrate, report, run, sources
     from ..scenario import ScenarioError, load_scenario
     from ..experiment.store import StoreError
 
@@ -213,7 +273,7 @@ def _dispatch(args) -> int:
         return run(sc, args)
     except ScenarioError as exc:
         return _fail(str(exc))
-    except StoreError as exc:
+    except (StoreError, UsageError) as exc:
         return _fail(str(exc))
     except RecordError as exc:
         return _fail(str(exc))

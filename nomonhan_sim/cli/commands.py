@@ -7,6 +7,8 @@ turns into exit status 2.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import sys
 from pathlib import Path
 
@@ -51,26 +53,56 @@ def _record_text(df, sc, plot: Path | None = None, notes: bool = True, title: st
     return text
 
 
+class UsageError(ValueError):
+    """An option the command refuses; ``str()`` is one line (exit 2)."""
+
+
+def check_workers(args) -> None:
+    """``--workers`` at most the CPUs this process may use unless ``--force-workers`` (:class:`UsageError`)."""
+    from ..experiment.runner import usable_cpus
+
+    cpus = usable_cpus()
+    if args.workers is not None and args.workers > cpus and not args.force_workers:
+        raise UsageError(f"--workers {args.workers}: more than the {cpus} CPU{'s' if cpus != 1 else ''} this "
+                         f"process may use; give --force-workers to start them anyway")
+
+
+def check_work(sc, args) -> None:
+    """The work estimate of ``run``: refused above WORK_LIMIT unless ``--force-large``,
+    one line of warning on stderr above WORK_WARN."""
+    from ..experiment.runner import WORK_LIMIT, WORK_WARN, work_estimate
+
+    work, units, steps = work_estimate(sc, args.replicates)
+    if not math.isfinite(work):
+        raise UsageError(f"run: {sc.path}: engine.duration_hours / engine.combat_step_hours is not a finite "
+                         f"number of combat steps")
+    size = (f"about {work:.2g} unit-steps ({args.replicates:,} worlds x {units} units x {steps:,} combat steps "
+            f"of {sc.model.engine.combat_step_hours:g} h)")
+    if work > WORK_LIMIT and not args.force_large:
+        raise UsageError(f"run: {size}, beyond the limit of {WORK_LIMIT:.0e} (1,000 worlds of the August "
+                         f"scenario: 1.1e7); give --force-large to run it anyway")
+    if work > WORK_WARN and not args.quiet:
+        print(f"note: a large run: {size}; the 1,000-world August run is 1.1e7", file=sys.stderr)
+
+
 def run(sc, args) -> int:
     """``run``: the Monte Carlo experiment, its tables, and the results folder with ``--out``."""
     from ..experiment.runner import run_experiment
-    from ..experiment.store import write_results
+    from ..experiment.store import ResultsStaging
     from ..experiment.summary import format_table, summarise
 
-    if args.out is not None:  # fail early on an unwritable or non-empty folder, before the long part
-        from ..experiment.store import StoreError, check_target
-        check_target(args.out, force=args.force)
-        try:
-            args.out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{args.out}: cannot create results folder ({exc.strerror})") from None
-
-    with _world_bar(args.replicates, sc.model.scenario.name, disable=args.no_progress or args.quiet) as bar:
-        res = run_experiment(sc, replicates=args.replicates, seed=args.seed,
-                             chunk_size=args.chunk_size, workers=args.workers,
-                             stochastic=False if args.deterministic else None, progress=bar.update)
-    if args.out is not None:  # saved before anything is printed: a closed pipe cannot lose the run
-        write_results(args.out, res.outcomes, res.manifest, fmt=args.format, scenario=sc, force=args.force)
+    check_workers(args)
+    check_work(sc, args)
+    # the target is checked (and its staging folder made) before the long part; nothing
+    # appears at --out unless the run ends and every file is complete
+    staging = ResultsStaging(args.out, force=args.force) if args.out is not None else contextlib.nullcontext()
+    with staging:
+        with _world_bar(args.replicates, sc.model.scenario.name, disable=args.no_progress or args.quiet) as bar:
+            res = run_experiment(sc, replicates=args.replicates, seed=args.seed,
+                                 chunk_size=args.chunk_size, workers=args.workers,
+                                 stochastic=False if args.deterministic else None, progress=bar.update)
+        if args.out is not None:  # saved before anything is printed: a closed pipe cannot lose the run
+            staging.commit(res.outcomes, res.manifest, fmt=args.format, scenario=sc)
     title = (f"{sc.model.scenario.name}: {args.replicates} replicates, seed {args.seed}, "
              f"law {sc.model.engine.attrition_law}")
     if not args.quiet:
@@ -202,6 +234,7 @@ def cdb90(args) -> int:
     era = None if args.era == "all" else args.era
     if era is not None and era not in ERAS:
         return _fail(f"--era: expected one of {', '.join(ERAS)} or all, found {args.era!r}")
+    check_workers(args)
     if args.out is not None:
         check_target(args.out, force=args.force)
     n = len(select(era, args.split))
@@ -222,15 +255,13 @@ def cdb90(args) -> int:
     return 0
 
 
-def _chunk0_size(results: Path) -> int | None:
-    """Worlds in chunk 0 of a saved run (for the report's progress bar), if the manifest says."""
-    import json
+def _chunk0_size(results: Path) -> int:
+    """Worlds in chunk 0 of a saved run (for the report's progress bar); the manifest is
+    checked first (StoreError, one line)."""
+    from ..experiment.manifest import read_manifest
 
-    try:
-        m = json.loads((results / "manifest.json").read_text())
-        return min(int(m["chunk_size"]), int(m["replicates"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    m = read_manifest(results)
+    return min(m["chunk_size"], m["replicates"])
 
 
 def narrate(sc, args) -> int:

@@ -15,6 +15,9 @@ import multiprocessing as mp
 import os
 import queue as _queue
 import signal
+import sys
+import threading
+import time
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
@@ -122,13 +125,44 @@ def _run_chunk(c: Compiled, seed: int, chunk: int, first: int, n: int,
 
 #: In a pool worker: the queue for progress reports (set by _init_worker).
 _WORKER_QUEUE = None
+#: prctl(2) option: the signal a process gets when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(queue) -> None:
+def _watch_parent(parent: int) -> None:
+    """Worker thread: end the worker when its parent is gone (the fallback to PDEATHSIG)."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, however it ends
+    (SIGKILL included): PR_SET_PDEATHSIG on Linux, and a thread checking
+    ``os.getppid()`` everywhere (also covering a parent that died before this ran)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _init_worker(queue, parent: int | None = None) -> None:
     """Pool worker initializer: Ctrl-C is the parent's to handle (no traceback from every
-    worker), and progress goes to ``queue`` (if any)."""
+    worker), SIGTERM ends the worker at once (the parent's handler, inherited by fork,
+    is not the worker's), the worker ends with its parent, and progress goes to
+    ``queue`` (if any)."""
     global _WORKER_QUEUE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent is not None:
+        _die_with_parent(parent)
     _WORKER_QUEUE = queue
 
 
@@ -161,13 +195,44 @@ class _PoolProgress:
 
 
 def _stop_pool(ex: cf.ProcessPoolExecutor) -> None:
-    """End the pool's processes now and cancel what is pending (on Ctrl-C or an error)."""
+    """End the pool's processes now and cancel what is pending (on Ctrl-C, SIGTERM or an error)."""
     procs = list((getattr(ex, "_processes", None) or {}).values())
     for proc in procs:
         proc.terminate()
     for proc in procs:
         proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=1)
     ex.shutdown(wait=False, cancel_futures=True)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except OSError:
+            pass
+    return os.cpu_count() or 1
+
+
+#: Work estimate (worlds x units x combat steps) above which ``run`` warns ...
+WORK_WARN = 10**8
+#: ... and above which it refuses unless forced (1,000 worlds of the August scenario: 1.1e7).
+WORK_LIMIT = 10**10
+
+
+def work_estimate(scenario: LoadedScenario, replicates: int) -> tuple[float, int, float]:
+    """``(work, units, steps)``: the size of a run as worlds x units x combat steps, with
+    steps = ``engine.duration_hours / engine.combat_step_hours`` (inf if not finite)."""
+    eng = scenario.model.engine
+    units = len(scenario.model.units)
+    try:
+        steps = math.ceil(eng.duration_hours / eng.combat_step_hours)
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+        steps = math.inf
+    return float(replicates) * units * steps, units, steps
 
 
 def default_chunk_size(replicates: int) -> int:
@@ -210,7 +275,7 @@ def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int =
     chunks = plan_chunks(replicates, chunk_size)
     frames: dict[int, pd.DataFrame] = {}
     if workers is None:
-        workers = min(len(chunks), os.cpu_count() or 1)
+        workers = min(len(chunks), usable_cpus())
     if executor is None and workers <= 1:
         for i, first, n in chunks:
             report = (lambda share, n=n: progress(share * n)) if progress else None
@@ -224,7 +289,8 @@ def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int =
                 progress(n)
     else:
         queue = mp.get_context().Queue() if progress else None
-        ex = cf.ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(queue,))
+        ex = cf.ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_init_worker,
+                                    initargs=(queue, os.getpid()))
         try:
             futs = {ex.submit(_run_chunk, c, seed, i, first, n, stochastic, queue is not None): (i, n)
                     for i, first, n in chunks}

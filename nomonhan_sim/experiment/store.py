@@ -6,62 +6,301 @@ the file still has the run's content, otherwise the scenario as data,
 ``LoadedScenario.to_dict()``, as ``scenario.json``), and the manifest names both
 by paths relative to the folder, so the folder can be moved, copied or shared
 and still compares and reports. The Parquet file carries the manifest too, as
-key-value metadata under :data:`PARQUET_MANIFEST_KEY`. The files and every
-column are described in ``docs/results.md``.
+key-value metadata under :data:`PARQUET_MANIFEST_KEY` (without ``outcomes_sha256``,
+the hash of the file itself). The files and every column are described in
+``docs/results.md``, with the guarantees below ("Crash safety and integrity").
 
-Files are written to a temporary folder inside the target and moved into place
-only when all of them are complete (the manifest last), so a failed run leaves
-nothing half-written. A folder that is not empty is not written into unless
-``force=True``; then the new files replace the old ones, and results files the
-new run does not write (the outcomes file of the other format, the other
-scenario copy, a ``report.html`` of the old results) are removed. Files of other
-names are left alone.
+**Writing** (:class:`ResultsStaging`, :func:`write_results`). Every file is written
+under a temporary name, flushed to disk (fsync) and renamed into place; the files
+go into a staging folder ``.partial-nomonhan_sim-<pid>-<hex>`` and the manifest,
+which records the outcomes file's sha256, is written last:
+
+- a new (or empty) target: the staging folder sits beside it and becomes the target
+  by one atomic rename, so the target is either absent or complete;
+- a target that is not empty (only with ``force=True``): the staging folder sits
+  inside it; the old manifest is removed first, so while files are replaced the
+  folder reads as incomplete, then the new files are moved in and the manifest
+  last. Results files the new run does not write (the outcomes file of the other
+  format, the other scenario copy, a ``report.html`` of the old results) are
+  removed; files of other names are left alone.
+
+Staging folders of runs that were killed (their pid no longer running) are removed
+at the start of the next write into the same place.
+
+**Reading** (:func:`read_results`, :func:`results_scenario`): every check is in
+:mod:`nomonhan_sim.experiment.manifest`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
+import secrets
 import shutil
-import tempfile
+import signal
+import threading
 from pathlib import Path
 
 import pandas as pd
 
-OUTCOMES_PARQUET = "outcomes.parquet"
-OUTCOMES_CSV = "outcomes.csv"
-MANIFEST = "manifest.json"
-SCENARIO_TOML = "scenario.toml"
-SCENARIO_JSON = "scenario.json"
+from .manifest import (MANIFEST, OUTCOMES_CSV, OUTCOMES_PARQUET, SCENARIO_JSON, SCENARIO_TOML, StoreError,
+                       file_sha256, inside, read_manifest, read_results)
+
 REPORT = "report.html"
 #: every file a results folder may hold (a ``--force`` run removes the ones it does not write)
 RESULT_FILES = (OUTCOMES_PARQUET, OUTCOMES_CSV, SCENARIO_TOML, SCENARIO_JSON, REPORT, MANIFEST)
 #: key of the manifest (JSON) in the Parquet file's schema metadata
 PARQUET_MANIFEST_KEY = "nomonhan_sim.manifest"
 FORMATS = ("parquet", "csv")
+#: name prefix of staging folders; the pid of the writing process and 8 hex digits follow
+PARTIAL_PREFIX = ".partial-nomonhan_sim-"
+_PARTIAL_RE = re.compile(r"^\.partial-nomonhan_sim-([0-9]{1,10})-[0-9a-f]{8}$")
 
 
-class StoreError(OSError):
-    """A results folder that cannot be written or read; ``str()`` is one line."""
+
+# -- staging folders -----------------------------------------------------------------------
+
+def _pid_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0  # another user's process: running
+    return True
+
+
+def clean_stale_partials(folder: str | Path) -> list[Path]:
+    """Remove the staging folders in ``folder`` left by runs that were killed: only
+    folders named like this module's (``.partial-nomonhan_sim-<pid>-<hex>``, not links)
+    whose pid is not running. Returns the folders removed; errors are ignored."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for e in entries:
+        m = _PARTIAL_RE.match(e.name)
+        if m is None or not e.is_dir(follow_symlinks=False) or _pid_running(int(m.group(1))):
+            continue
+        shutil.rmtree(e.path, ignore_errors=True)
+        removed.append(Path(e.path))
+    return removed
+
+
+def _new_partial(parent: Path) -> Path:
+    """Create an empty staging folder in ``parent`` (mode from the umask, like any folder)."""
+    while True:
+        path = parent / f"{PARTIAL_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, write) -> None:
+    """``write(tmp_path)``, fsync the file, rename it to ``path``."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT and SIGTERM held back (delivered on exit) while files are moved into place."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def check_target(out_dir: str | Path, force: bool = False,
                  hint: str = "use --force to replace its results") -> None:
     """Raise :class:`StoreError` if ``out_dir`` exists and is not empty, unless ``force``.
 
-    Changes nothing on disk; ``run --out`` calls it before the simulation starts.
-    """
+    Changes nothing on disk but leftover staging folders of killed runs."""
     out = Path(out_dir)
-    if force or not out.exists():
+    if out.is_dir():
+        clean_stale_partials(out)
+    if not out.exists():
         return
     if not out.is_dir():
         raise StoreError(f"{out}: not a folder")
+    if force:
+        return
     try:
         n = sum(1 for _ in out.iterdir())
     except OSError as exc:
         raise StoreError(f"{out}: cannot read folder ({exc.strerror})") from None
     if n:
         raise StoreError(f"{out}: not empty ({n} file{'s' if n != 1 else ''}); {hint}")
+
+
+@contextlib.contextmanager
+def staging_folder(out: Path, what: str = "results"):
+    """A staging folder inside ``out`` (created if need be) to write files into before
+    they are moved into place; removed afterwards whatever happens. An ``OSError``
+    becomes a one-line :class:`StoreError` naming ``out`` and ``what``."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        clean_stale_partials(out)
+        tmp = _new_partial(out)
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot create {what} folder ({exc.strerror})") from None
+    try:
+        yield tmp
+    except OSError as exc:
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"{out}: cannot write {what} ({exc.strerror})") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class ResultsStaging:
+    """A results folder being written: ``with ResultsStaging(out, force) as st: ...;
+    st.commit(outcomes, manifest, fmt, scenario)``.
+
+    Entering checks the target (:func:`check_target`), removes staging folders of killed
+    runs beside and inside it and creates this run's, so an unwritable place fails before
+    a long run; leaving removes the staging folder whatever happened (an exception, or
+    SIGTERM turned into one). Nothing appears at ``out`` before :meth:`commit`."""
+
+    def __init__(self, out_dir: str | Path, force: bool = False,
+                 hint: str = "use --force to replace its results"):
+        self.out, self.force, self.hint = Path(out_dir), force, hint
+        self.tmp: Path | None = None
+        self.in_place = False
+
+    def __enter__(self) -> "ResultsStaging":
+        out = self.out
+        check_target(out, self.force, self.hint)
+        self.in_place = out.is_dir() and any(out.iterdir())  # only with force
+        parent = out if self.in_place else out.absolute().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            if not self.in_place:
+                clean_stale_partials(parent)
+            self.tmp = _new_partial(parent)
+        except OSError as exc:
+            raise StoreError(f"{out}: cannot create results folder ({exc.strerror or exc})") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def commit(self, outcomes: pd.DataFrame, manifest: dict, fmt: str = "parquet", scenario=None) -> Path:
+        """Write the folder (see :func:`write_results` for the arguments); return its path."""
+        if self.tmp is None:
+            raise RuntimeError("ResultsStaging.commit outside its with block")
+        if fmt not in FORMATS:
+            raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, found {fmt!r}")
+        out, tmp = self.out, self.tmp
+        man = {k: v for k, v in manifest.items() if k != "outcomes_sha256"}
+        if "scenario_path" in man:  # a manifest of an older version: the path is information only
+            man.setdefault("scenario_origin", man.pop("scenario_path"))
+        sha = man.get("scenario_sha256")
+        if not sha:
+            raise StoreError(f"{out}: the manifest has no scenario_sha256")
+        if scenario is None:
+            scenario = _origin_scenario(man)
+            if scenario is None:
+                raise StoreError(f"{out}: no scenario to copy into the results folder "
+                                 f"(pass scenario=, the run's LoadedScenario)")
+        elif scenario.sha256 != sha:
+            raise StoreError(f"{out}: the scenario given (sha256 {scenario.sha256[:12]}) is not the run's "
+                             f"(manifest {str(sha)[:12]})")
+        try:
+            scen_name = _scenario_copy(scenario, tmp, sha)
+            name = OUTCOMES_PARQUET if fmt == "parquet" else OUTCOMES_CSV
+            man["outcomes_file"] = name
+            man["scenario_file"] = scen_name
+            if fmt == "parquet":
+                _write_atomic(tmp / name, lambda p: _write_parquet(outcomes, p, man))
+            else:
+                _write_atomic(tmp / name, lambda p: outcomes.to_csv(p, index=False))
+            man["outcomes_sha256"] = file_sha256(tmp / name)
+            text = json.dumps(man, indent=2) + "\n"
+            _write_atomic(tmp / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
+            _fsync_dir(tmp)
+            with _signals_deferred():
+                if self.in_place:
+                    self._replace_in_place((name, scen_name))
+                else:
+                    os.replace(tmp, out)  # atomic; replaces an empty folder
+                    self.tmp = None
+                    _fsync_dir(out.absolute().parent)
+        except StoreError:
+            raise
+        except OSError as exc:
+            if not self.in_place and out.is_dir() and any(out.iterdir()):
+                raise StoreError(f"{out}: a file appeared in the folder while the run was writing; "
+                                 f"nothing written") from None
+            raise StoreError(f"{out}: cannot write results ({exc.strerror or exc})") from None
+        return out
+
+    def _replace_in_place(self, names: tuple[str, str]) -> None:
+        out, tmp = self.out, self.tmp
+        # no manifest while files change: the folder reads as incomplete, never as a mix
+        (out / MANIFEST).unlink(missing_ok=True)
+        _fsync_dir(out)
+        for f in RESULT_FILES:
+            if f not in names and f != MANIFEST:
+                (out / f).unlink(missing_ok=True)
+        for f in names:
+            os.replace(tmp / f, out / f)
+        _fsync_dir(out)
+        os.replace(tmp / MANIFEST, out / MANIFEST)
+        _fsync_dir(out)
+
+
+def write_results(out_dir: str | Path, outcomes: pd.DataFrame, manifest: dict, fmt: str = "parquet", *,
+                  scenario=None, force: bool = False) -> Path:
+    """Write a self-contained results folder; return its path.
+
+    ``outcomes``: one row per replicate world (see ``docs/results.md``).
+    ``manifest``: the run's identity (``ExperimentResult.manifest``); it must hold
+    ``scenario_sha256``; ``outcomes_file``, ``scenario_file`` and ``outcomes_sha256``
+    are set here. ``fmt``: ``"parquet"`` (default) or ``"csv"``.
+    ``scenario``: the run's :class:`LoadedScenario`, copied into the folder; default:
+    the file named by the manifest's ``scenario_origin``, if it still has the run's hash.
+    ``force``: write into a folder that is not empty (see the module docstring);
+    without it such a folder raises :class:`StoreError` and nothing changes.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, found {fmt!r}")
+    with ResultsStaging(out_dir, force, hint="pass force=True to replace its results") as st:
+        return st.commit(outcomes, manifest, fmt, scenario)
 
 
 def _scenario_copy(scenario, tmp: Path, sha256: str) -> str:
@@ -79,7 +318,7 @@ def _scenario_copy(scenario, tmp: Path, sha256: str) -> str:
     candidates.append((SCENARIO_JSON, (json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False)
                                        + "\n").encode("utf-8")))
     for name, data in candidates:
-        (tmp / name).write_bytes(data)
+        _write_atomic(tmp / name, lambda p, data=data: p.write_bytes(data))
         try:
             ok = load_scenario(tmp / name).sha256 == sha256
         except ScenarioError:
@@ -92,7 +331,8 @@ def _scenario_copy(scenario, tmp: Path, sha256: str) -> str:
 
 
 def _origin_scenario(manifest: dict):
-    """The scenario named by the manifest's origin, if that file still has the run's hash."""
+    """The scenario named by the manifest's origin, if that file still has the run's hash
+    (writing only: ``manifest`` is the caller's, not one read from a folder)."""
     from ..scenario.loader import ScenarioError, load_scenario
 
     origin = manifest.get("scenario_origin") or manifest.get("scenario_path")
@@ -103,75 +343,6 @@ def _origin_scenario(manifest: dict):
     except ScenarioError:
         return None
     return sc if sc.sha256 == manifest.get("scenario_sha256") else None
-
-
-@contextlib.contextmanager
-def staging_folder(out: Path, what: str = "results"):
-    """A temporary ``.partial-*`` folder inside ``out`` (created if need be) to write
-    files into before they are moved into place; removed afterwards whatever happens.
-    An ``OSError`` becomes a one-line :class:`StoreError` naming ``out`` and ``what``."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot create {what} folder ({exc.strerror})") from None
-    try:
-        yield tmp
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot write {what} ({exc.strerror})") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def write_results(out_dir: str | Path, outcomes: pd.DataFrame, manifest: dict, fmt: str = "parquet", *,
-                  scenario=None, force: bool = False) -> Path:
-    """Write a self-contained results folder; return its path.
-
-    ``outcomes``: one row per replicate world (see ``docs/results.md``).
-    ``manifest``: the run's identity (``ExperimentResult.manifest``); it must hold
-    ``scenario_sha256``. ``fmt``: ``"parquet"`` (default) or ``"csv"``.
-    ``scenario``: the run's :class:`LoadedScenario`, copied into the folder; default:
-    the file named by the manifest's ``scenario_origin``, if it still has the run's hash.
-    ``force``: write into a folder that is not empty (see the module docstring);
-    without it such a folder raises :class:`StoreError` and nothing changes.
-    """
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, found {fmt!r}")
-    out = Path(out_dir)
-    check_target(out, force, hint="pass force=True to replace its results")
-    man = dict(manifest)
-    if "scenario_path" in man:  # a manifest of an older version: the path is information only
-        man.setdefault("scenario_origin", man.pop("scenario_path"))
-    sha = man.get("scenario_sha256")
-    if not sha:
-        raise StoreError(f"{out}: the manifest has no scenario_sha256")
-    if scenario is None:
-        scenario = _origin_scenario(man)
-        if scenario is None:
-            raise StoreError(f"{out}: no scenario to copy into the results folder "
-                             f"(pass scenario=, the run's LoadedScenario)")
-    elif scenario.sha256 != sha:
-        raise StoreError(f"{out}: the scenario given (sha256 {scenario.sha256[:12]}) is not the run's "
-                         f"(manifest {str(sha)[:12]})")
-    with staging_folder(out) as tmp:
-        scen_name = _scenario_copy(scenario, tmp, sha)
-        name = OUTCOMES_PARQUET if fmt == "parquet" else OUTCOMES_CSV
-        man["outcomes_file"] = name
-        man["scenario_file"] = scen_name
-        if fmt == "parquet":
-            _write_parquet(outcomes, tmp / name, man)
-        else:
-            outcomes.to_csv(tmp / name, index=False)
-        (tmp / MANIFEST).write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
-        new = {name, scen_name, MANIFEST}
-        # no manifest while files change: the folder is either the old results or the new
-        (out / MANIFEST).unlink(missing_ok=True)
-        for f in RESULT_FILES:
-            if f not in new:
-                (out / f).unlink(missing_ok=True)
-        for f in (name, scen_name, MANIFEST):
-            (tmp / f).replace(out / f)
-    return out
 
 
 def _write_parquet(df: pd.DataFrame, path: Path, manifest: dict) -> None:
@@ -193,40 +364,23 @@ def parquet_manifest(path: str | Path) -> dict | None:
     return json.loads(raw) if raw is not None else None
 
 
-def read_results(out_dir: str | Path) -> tuple[pd.DataFrame, dict]:
-    """The outcomes (one row per world) and the manifest of a results folder."""
-    out = Path(out_dir)
-    try:
-        manifest = json.loads((out / MANIFEST).read_text())
-    except FileNotFoundError:
-        raise StoreError(f"{out}: no {MANIFEST} (not a results folder)") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{out}/{MANIFEST}: unreadable ({exc})") from None
-    name = manifest.get("outcomes_file", OUTCOMES_PARQUET)
-    path = out / name
-    if not path.exists():
-        raise StoreError(f"{path}: outcomes file missing")
-    df = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path)
-    return df, manifest
-
+# -- reading -------------------------------------------------------------------------------
 
 def results_scenario(out_dir: str | Path, manifest: dict):
     """The scenario copy of a results folder, checked against the manifest's hash.
 
-    Raises :class:`StoreError` (one line) when the copy is missing or its content
-    differs from the run's (``scenario_sha256``). A folder written before results
-    kept their scenario falls back to the manifest's ``scenario_path``.
-    """
+    Raises :class:`StoreError` (one line) when the copy is missing, lies outside the
+    folder, or its content differs from the run's (``scenario_sha256``)."""
     out = Path(out_dir)
     name = manifest.get("scenario_file")
-    if name:
-        path = out / name
-        if not path.is_file():
-            raise StoreError(f"{path}: the results folder's scenario copy is missing; give --scenario")
-    elif manifest.get("scenario_path"):
-        path = Path(manifest["scenario_path"])
-    else:
+    if not name:
         raise StoreError(f"{out}/{MANIFEST}: field 'scenario_file' missing; give --scenario")
+    try:
+        path = inside(out, name, "the results folder's scenario copy")
+    except ValueError:
+        raise StoreError(f"{out}/{MANIFEST}: field 'scenario_file': must be a plain file name") from None
+    except StoreError as exc:
+        raise StoreError(f"{exc}; give --scenario") from None
     return run_scenario(path, manifest)
 
 
