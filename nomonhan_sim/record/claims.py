@@ -9,7 +9,10 @@ quantity name therefore carries the scope that makes two claims comparable
 campaign total ``...campaign1939``).
 
 Claim files live in ``nomonhan_sim/record/data/*.toml`` as ``[[claims]]``
-tables and are validated on load (one-line errors, as for scenarios).
+tables and are validated on load (one-line errors, as for scenarios): regular files of
+at most :data:`MAX_CLAIM_FILE_BYTES` bytes, UTF-8, nested at most :data:`MAX_DEPTH`
+deep; numbers finite and never a bool or a text, ``low <= value <= high``, dates
+never a number.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator
+
+from ..vocabulary.input_files import deep_nesting_at, read_limited, too_deep
 
 #: The package's claim files, found with importlib.resources wherever the package is
 #: installed (a :class:`~pathlib.Path` for any install in a folder: editable or wheel).
@@ -39,10 +44,27 @@ GRADE_MEANING = {
     "E": "shown wrong on checkable facts",
 }
 GRADE_RANK = {"A": 5, "B": 4, "C": 3, "D": 2, "E": 1}
+#: Largest claim file, bytes (the largest bundled one is about 125 kB).
+MAX_CLAIM_FILE_BYTES = 8 * 1024 * 1024
+#: Deepest nesting of tables and arrays in a claim file (claims need 3).
+MAX_DEPTH = 16
+
+#: A finite number, never a bool or a text.
+_Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
+
+def _no_number(v: Any) -> Any:
+    if isinstance(v, (bool, int, float)):
+        raise ValueError(f"expected a date such as 1939-08-20, found {v!r}")
+    return v
+
+
+#: A date from a TOML date or an ISO text, never a number.
+_Date = Annotated[dt.date, BeforeValidator(_no_number)]
 
 
 class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ClaimSource(_M):
@@ -94,12 +116,12 @@ class Claim(_M):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     quantity: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     kind: Literal["figure", "date", "event", "claim"]
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    date: dt.date | None = None
-    date_low: dt.date | None = None
-    date_high: dt.date | None = None
+    value: _Number | None = None
+    low: _Number | None = None
+    high: _Number | None = None
+    date: _Date | None = None
+    date_low: _Date | None = None
+    date_high: _Date | None = None
     statement: str | None = None
     unit: str = ""
     scope: str = Field(min_length=3, description="Dates, forces and operation the claim covers.")
@@ -114,7 +136,11 @@ class Claim(_M):
             if self.value is None and (self.low is None or self.high is None):
                 raise ValueError("a figure needs value, or low and high")
             if self.low is not None and self.high is not None and self.low > self.high:
-                raise ValueError(f"low ({self.low:g}) is greater than high ({self.high:g})")
+                raise ValueError(f"expected low <= high, found low = {self.low:g}, high = {self.high:g}")
+            if self.value is not None and not ((self.low is None or self.low <= self.value)
+                                               and (self.high is None or self.value <= self.high)):
+                raise ValueError(f"expected low <= value <= high, found value = {self.value:g} outside "
+                                 f"low = {self.low}, high = {self.high}")
         elif self.kind == "date":
             if self.date is None and (self.date_low is None or self.date_high is None):
                 raise ValueError("a date needs date, or date_low and date_high")
@@ -202,6 +228,46 @@ def _loc(loc: tuple) -> str:
     return out
 
 
+def _read_claims(path: Traversable) -> dict:
+    """The parsed TOML of one claim file, or RecordError (one line naming the file)."""
+    if isinstance(path, Path):
+        raw = read_limited(path, str(path), MAX_CLAIM_FILE_BYTES, RecordError)
+    else:  # a resource inside an archive: no special files there
+        raw = path.read_bytes()
+        if len(raw) > MAX_CLAIM_FILE_BYTES:
+            raise RecordError(f"{path}: file too large: {len(raw):,} bytes, expected at most "
+                              f"{MAX_CLAIM_FILE_BYTES:,}")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{path}: expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset "
+                          f"{exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RecordError(f"{path}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except RecursionError:  # the parser gave up on the nesting: find where it is, by a plain scan
+        where = deep_nesting_at(raw.decode("utf-8", errors="replace"), MAX_DEPTH)
+        raise RecordError(f"{path}: {where}: expected tables and arrays nested at most {MAX_DEPTH} deep, "
+                          "found deeper nesting") from None
+    deep = too_deep(data, MAX_DEPTH)
+    if deep is not None:
+        raise RecordError(f"{path}: {deep}: expected tables and arrays nested at most {MAX_DEPTH} deep, "
+                          "found deeper nesting")
+    return data
+
+
+def _message(e: dict) -> str:
+    """One pydantic error as ``what was expected, what was found``."""
+    msg = e["msg"].removeprefix("Value error, ")
+    if e["type"] == "missing":
+        return "required field is missing"
+    if e["type"] == "extra_forbidden":
+        return "unknown field"
+    if "found" in msg or "input" not in e or e["type"] == "value_error":
+        return msg
+    shown = repr(e["input"])
+    return f"{msg}, found {shown if len(shown) <= 60 else shown[:57] + '...'}"
+
+
 def _claim_files(directory: Traversable) -> list[Traversable]:
     if not directory.is_dir():
         return []
@@ -228,15 +294,12 @@ def _load_record(directory: Traversable, stamp: tuple) -> Record:
     claims: list[Claim] = []
     seen: dict[str, str] = {}
     for path in _claim_files(directory):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise RecordError(f"{path}: invalid TOML: {exc}") from None
+        data = _read_claims(path)
         try:
             f = ClaimFile.model_validate(data)
         except ValidationError as exc:
             e = exc.errors(include_url=False)[0]
-            raise RecordError(f"{path}: {_loc(e['loc'])}: {e['msg'].removeprefix('Value error, ')}") from None
+            raise RecordError(" ".join(f"{path}: {_loc(e['loc']) or '(top level)'}: {_message(e)}".split())) from None
         for i, c in enumerate(f.claims):
             if c.id in seen:
                 raise RecordError(f"{path}: claims[{i}].id: duplicate claim id {c.id!r} (also in {seen[c.id]})")

@@ -94,8 +94,9 @@ def resolve_scenario(text: str | Path | None = None) -> Path:
     Raises :class:`ScenarioError` with a one-line message if it names nothing.
     """
     text = DEFAULT_SCENARIO if text is None else text
-    if isinstance(text, Path) or Path(text).is_file():
-        return Path(text)
+    p = Path(text)
+    if isinstance(text, Path) or p.is_file() or (p.exists() and (not p.is_dir() or _looks_like_a_path(text))):
+        return p  # a special file (a FIFO, /dev/zero, a folder's path) too: the loader says why it is refused
     scenarios = bundled_scenarios()
     name = text.removesuffix(".toml")
     if _looks_like_a_path(text):

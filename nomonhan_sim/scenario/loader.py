@@ -16,7 +16,11 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from ..vocabulary.input_files import deep_nesting_at, read_limited
+from .limits import MAX_DEPTH, MAX_FILE_BYTES
+from .messages import _format_validation_error
 from .order_checks import check_orders
+from .physical_checks import check_dates, check_graph, check_parameters, check_size
 from .schema import Parameter, Scenario
 
 
@@ -71,104 +75,6 @@ class LoadedScenario:
         from .changes import with_changes  # local: that module imports this one
 
         return with_changes(self, changes)
-
-
-_UNION_TAGS = {"float", "Distribution", "int", "str", "Parameter", "dict[str,Parameter]"}
-
-
-def _is_tag(part: Any) -> bool:
-    """A pydantic loc entry that names a union member or validator, not a field."""
-    return isinstance(part, str) and (
-        part in _UNION_TAGS or part.startswith(("function-", "union[", "dict[", "list["))
-    )
-
-
-def _loc_to_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _is_tag(part) or part == "[key]":
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-_MISSING = object()
-
-
-def _value_at(data: Any, loc: tuple) -> Any:
-    """The raw input at a pydantic loc (tags skipped), or _MISSING."""
-    cur = data
-    for part in loc:
-        if _is_tag(part):
-            continue
-        try:
-            cur = cur[part]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    return cur
-
-
-def _branch_fits(tag: str, value: Any) -> bool:
-    """Whether a union member is the one the user evidently meant for ``value``.
-
-    A table given for a number-or-distribution is judged as a distribution, a
-    scalar as a number; a parameter table with ``value``/``source`` keys as one
-    parameter, otherwise as per-side parameters.
-    """
-    if value is _MISSING:
-        return True
-    if tag == "float":
-        return not isinstance(value, Mapping)
-    if "Distribution" in tag:
-        return isinstance(value, Mapping) or not isinstance(value, (int, float))
-    is_single = isinstance(value, Mapping) and ("value" in value or "source" in value)
-    if tag == "Parameter":
-        return is_single
-    if tag == "dict[str,Parameter]":
-        return not is_single
-    return True
-
-
-def _relevant(e: dict, data: Any) -> bool:
-    loc = e["loc"]
-    return all(
-        _branch_fits(part, _value_at(data, loc[:k]))
-        for k, part in enumerate(loc) if _is_tag(part)
-    )
-
-
-def _format_validation_error(path: str, err: ValidationError, data: Any = None) -> str:
-    errors = err.errors(include_url=False)
-    # Union members each report; drop the members that do not fit the input's shape.
-    errors = [e for e in errors if _relevant(e, data)] or errors
-    # Of the first field's errors keep the most specific (deepest).
-    first_path = _loc_to_path(errors[0]["loc"])
-    same = [e for e in errors if _loc_to_path(e["loc"]) == first_path]
-    best = max(same, key=lambda e: len(e["loc"]))
-    fields = {_loc_to_path(e["loc"]) for e in errors}
-    msg = best["msg"].removeprefix("Value error, ")
-    if best["type"] == "missing":
-        text = f"{path}: {first_path}: required field is missing"
-    elif best["type"] == "extra_forbidden":
-        text = f"{path}: {first_path}: unknown field"
-    elif len(same) > 1 and any(e["type"] in ("float_parsing", "float_type", "model_type", "dict_type") for e in same):
-        text = (f"{path}: {first_path}: expected a number or a distribution table "
-                f"({{ dist = ..., ... }}), found {_describe(best.get('input'))}")
-    elif "found" in msg:
-        text = f"{path}: {first_path}: {msg}"
-    else:
-        text = f"{path}: {first_path}: {msg}, found {_describe(best.get('input'))}"
-    if len(fields) > 1:
-        text += f" (and {len(fields) - 1} more error{'s' if len(fields) > 2 else ''})"
-    return " ".join(text.split())
 
 
 # Package data, found with importlib.resources wherever the package is installed. Asked of
@@ -227,6 +133,7 @@ def _check_references(sc: Scenario, path: str) -> None:
     def fail(field_path: str, what: str) -> None:
         raise ScenarioError(f"{path}: {field_path}: {what}")
 
+    check_dates(sc, fail)
     place_ids: set[str] = set()
     for i, p in enumerate(sc.places):
         if p.id in place_ids:
@@ -259,6 +166,7 @@ def _check_references(sc: Scenario, path: str) -> None:
         expect_side(fail, f"units[{i}].side", u.side, sc.sides)
         expect_place(fail, f"units[{i}].start", u.start, place_ids)
 
+    check_graph(sc, fail)  # routes = [], isolated places, unreachable supply sources (before orders' via)
     check_orders(sc, place_ids, edges, fail)
 
     for i, rep in enumerate(sc.replacements):
@@ -318,12 +226,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     """
     path = Path(path)
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{shown}: file not found") from None
-    except OSError as exc:
-        raise ScenarioError(f"{shown}: cannot read file ({exc.strerror})") from None
+    raw = read_limited(path, shown, MAX_FILE_BYTES, ScenarioError)  # regular files only, size capped
     try:
         if path.suffix.lower() == ".json":  # e.g. a results folder's copy (LoadedScenario.to_dict)
             data = json.loads(raw.decode("utf-8"))
@@ -339,11 +242,19 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         raise ScenarioError(f"{shown}: invalid TOML: {' '.join(str(exc).split())}") from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"{shown}: invalid JSON: {exc}") from None
+    except RecursionError:  # the parser gave up on the nesting: find where it is, by a plain scan
+        where = deep_nesting_at(raw.decode("utf-8", errors="replace"), MAX_DEPTH)
+        raise ScenarioError(f"{shown}: {where}: expected tables and arrays nested at most {MAX_DEPTH} deep, "
+                            "found deeper nesting") from None
     return scenario_from_dict(data, shown)
 
 
 def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> LoadedScenario:
     """Validate an already-parsed scenario mapping (e.g. built in Python)."""
+    def fail(field_path: str, what: str) -> None:
+        raise ScenarioError(f"{shown}: {field_path}: {what}")
+
+    check_size(data, fail)  # caps on nesting and list lengths, before any validation
     try:
         model = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -366,6 +277,7 @@ def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> Lo
                 f"{shown}: parameters.{name}: expected a side id ({', '.join(model.sides)}), found {side!r}"
             )
     merged = {**defaults, **own}
+    check_parameters(merged, own, fail)
     cited = {name: p.claims for name, p in merged.items() if p.claims}
     if cited:
         from ..record import RecordError, load_record

@@ -7,19 +7,20 @@ Supply classes: ammunition, fuel, food_water, other.
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..vocabulary.classes import SUPPLY_CLASSES, SupplyClass  # noqa: F401
-from .quantity import Quantity
+from .limits import (CONSUMPTION, DAYS, DAYS_POSITIVE, DISTANCE, HOURS, MAX_BUILDUP_DAYS, MAX_DURATION_HOURS,
+                     MAX_EVENTS_PER_DAY, MAX_TONS, PAYLOAD, SHARE, SPEED, TONS, TONS_PER_DAY, TRUCKS, Count,
+                     DateTime, Id, Number, Ranged)
 
 Activity = Literal["combat", "moving", "idle"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Depot(_Model):
@@ -31,11 +32,12 @@ class Depot(_Model):
     kind: Literal["railhead", "depot"] = Field(
         description="railhead: fed by rail, never runs out (fleets load here); depot: holds what the "
         "trucks bring and issues it to the side's units.")
-    stock: dict[SupplyClass, Quantity] = Field(
+    stock: dict[SupplyClass, Ranged(TONS)] = Field(
         default_factory=dict, description="Tons of each supply class at the start of the supply clock "
-        "(logistics.buildup_start, else engine.start).")
-    issue_tons_per_day: Quantity | None = Field(
-        None, description="Most tons a depot can issue to units per day (none: no limit).")
+        f"(logistics.buildup_start, else engine.start; each {TONS.condition()}).")
+    issue_tons_per_day: Ranged(TONS_PER_DAY) | None = Field(
+        None, description=f"Most tons a depot can issue to units per day ({TONS_PER_DAY.condition()}; "
+        "none: no limit).")
     source: str = Field(description="Where the figures come from.")
 
 
@@ -50,23 +52,30 @@ class Fleet(_Model):
     """
 
     side: str = Field(description="Side id.")
-    name: str = Field(description="Identifier used by interdictions (``fleet``).")
+    name: Id = Field(description="Identifier used by interdictions (``fleet``).")
     origin: str = Field(description="Depot id of the railhead.")
     destination: str = Field(description="Depot id the fleet delivers to.")
     via: list[str] = Field(default_factory=list, description="Places the road passes (for cuts and enemy control).")
-    km: Quantity = Field(description="One-way distance, km.")
-    trucks: Quantity = Field(description="Trucks in the fleet at the start (count, split over the columns).")
-    tanker_share: Quantity = Field(0.0, description="Share of the trucks that are fuel tankers (0-1).")
-    payload_tons: Quantity = Field(description="Load of one truck, t.")
-    speed_loaded_kmh: Quantity = Field(description="Average speed loaded, km/h (halts and nights included).")
-    speed_empty_kmh: Quantity = Field(description="Average speed empty, km/h (halts and nights included).")
-    load_hours: Quantity = Field(2.0, description="Hours a column takes to load at the railhead.")
-    unload_hours: Quantity = Field(2.0, description="Hours a column takes to unload at the depot.")
-    breakdown_per_1000km: Quantity = Field(
-        0.0, description="Share of a column's trucks that break down per 1,000 km driven (their load is lost).")
-    repair_days: Quantity = Field(3.0, description="Days until a broken-down truck rejoins its column.")
-    columns: int = Field(20, ge=1, le=500, description="Number of convoys the fleet runs in (count).")
-    cargo_mix: dict[SupplyClass, float] = Field(
+    km: Ranged(DISTANCE) = Field(description=f"One-way distance, km ({DISTANCE.condition()}).")
+    trucks: Ranged(TRUCKS) = Field(description="Trucks in the fleet at the start (count, split over the columns; "
+                                   f"{TRUCKS.condition()}).")
+    tanker_share: Ranged(SHARE) = Field(0.0, description="Share of the trucks that are fuel tankers (0-1).")
+    payload_tons: Ranged(PAYLOAD) = Field(description=f"Load of one truck, t ({PAYLOAD.condition()}).")
+    speed_loaded_kmh: Ranged(SPEED) = Field(description="Average speed loaded, km/h (halts and nights included; "
+                                            f"{SPEED.condition()}).")
+    speed_empty_kmh: Ranged(SPEED) = Field(description="Average speed empty, km/h (halts and nights included; "
+                                           f"{SPEED.condition()}).")
+    load_hours: Ranged(HOURS) = Field(2.0, description="Hours a column takes to load at the railhead "
+                                      f"({HOURS.condition()}).")
+    unload_hours: Ranged(HOURS) = Field(2.0, description="Hours a column takes to unload at the depot "
+                                        f"({HOURS.condition()}).")
+    breakdown_per_1000km: Ranged(SHARE) = Field(
+        0.0, description="Share of a column's trucks that break down per 1,000 km driven (0-1; their load is lost).")
+    repair_days: Ranged(DAYS_POSITIVE) = Field(3.0, description="Days until a broken-down truck rejoins its "
+                                               f"column ({DAYS_POSITIVE.condition()}).")
+    columns: Count = Field(20, ge=1, le=500, description="Number of convoys the fleet runs in (a whole number "
+                           "from 1 to 500).")
+    cargo_mix: dict[SupplyClass, Annotated[Number, Field(ge=0, le=1)]] = Field(
         default_factory=lambda: {"ammunition": 0.7, "food_water": 0.15, "other": 0.15},
         description="Shares of the cargo trucks' load by supply class (no fuel; shares add up to 1).")
     source: str = Field(description="Where the figures come from.")
@@ -86,13 +95,17 @@ class Consumption(_Model):
     """Consumption of one group of unit types, t per 1,000 men per day, by activity."""
 
     unit_types: list[str] = Field(min_length=1, description="Unit types this row covers, or ['*'] for the rest.")
-    combat: dict[SupplyClass, Quantity] = Field(
-        default_factory=dict, description="t per 1,000 men per day while fighting, by supply class.")
-    moving: dict[SupplyClass, Quantity] = Field(
-        default_factory=dict, description="t per 1,000 men per day while on the move, by supply class.")
-    idle: dict[SupplyClass, Quantity] = Field(
-        default_factory=dict, description="t per 1,000 men per day otherwise, by supply class.")
-    basic_load_days: Quantity = Field(3.0, description="A unit carries this many days of combat consumption.")
+    combat: dict[SupplyClass, Ranged(CONSUMPTION)] = Field(
+        default_factory=dict, description="t per 1,000 men per day while fighting, by supply class "
+        f"({CONSUMPTION.condition()}).")
+    moving: dict[SupplyClass, Ranged(CONSUMPTION)] = Field(
+        default_factory=dict, description="t per 1,000 men per day while on the move, by supply class "
+        f"({CONSUMPTION.condition()}).")
+    idle: dict[SupplyClass, Ranged(CONSUMPTION)] = Field(
+        default_factory=dict, description="t per 1,000 men per day otherwise, by supply class "
+        f"({CONSUMPTION.condition()}).")
+    basic_load_days: Ranged(DAYS_POSITIVE) = Field(3.0, description="A unit carries this many days of combat "
+                                                   f"consumption ({DAYS_POSITIVE.condition()}).")
     source: str = Field(description="Where the rates come from.")
 
 
@@ -104,14 +117,16 @@ class Interdiction(_Model):
     """
 
     kind: Literal["destroy_stock", "cut_route"] = Field(description="What the blow does (see above).")
-    at_hour: float | None = Field(None, description="Hour of a single event, hours after engine.start "
-                                  "(negative: during the build-up).")
-    per_day: float | None = Field(None, ge=0, description="Poisson rate of such events per day "
-                                  "(stochastic mode only).")
+    at_hour: Number | None = Field(None, ge=-24.0 * MAX_BUILDUP_DAYS, le=MAX_DURATION_HOURS,
+                                   description="Hour of a single event, hours after engine.start "
+                                   f"(negative: during the build-up; from -{24 * MAX_BUILDUP_DAYS} to "
+                                   f"{MAX_DURATION_HOURS:g}).")
+    per_day: Number | None = Field(None, ge=0, le=MAX_EVENTS_PER_DAY, description="Poisson rate of such "
+                                   f"events per day (stochastic mode only; 0 to {MAX_EVENTS_PER_DAY:g}).")
     depot: str | None = Field(None, description="Depot id whose stock is hit (destroy_stock).")
     fleet: str | None = Field(None, description="Fleet name whose road is cut.")
-    share: Quantity = Field(0.5, description="Share of the depot's stock destroyed per event (0-1).")
-    hours: Quantity = Field(24.0, description="Hours the road stays cut per event.")
+    share: Ranged(SHARE) = Field(0.5, description="Share of the depot's stock destroyed per event (0-1).")
+    hours: Ranged(HOURS) = Field(24.0, description=f"Hours the road stays cut per event ({HOURS.condition()}).")
     source: str = Field(description="Where the event comes from.")
 
     @model_validator(mode="after")
@@ -129,7 +144,8 @@ class Requirement(_Model):
     """Tons a side needed in hand at H-hour, to set the simulated stock against."""
 
     side: str = Field(description="Side id.")
-    tons: float = Field(gt=0, description="Tons required in hand at H-hour (all supply classes).")
+    tons: Number = Field(gt=0, le=MAX_TONS, description="Tons required in hand at H-hour (all supply classes; "
+                         f"> 0 and <= {MAX_TONS:,.0f} t).")
     source: str = Field(description="Where the requirement comes from.")
     claims: list[str] = Field(default_factory=list, description="Claim ids of the record it rests on.")
 
@@ -139,11 +155,12 @@ class Logistics(_Model):
     starts the trucks early so that the stock at H-hour is an outcome; without it the
     depots hold their given ``stock`` at H-hour."""
 
-    buildup_start: _dt.datetime | None = Field(
-        None, description="Date-time the supply clock (trucks, consumption) starts, before engine.start; "
-        "none: at engine.start.")
-    unit_stock_days: Quantity = Field(
-        1.0, description="Units start with this many days of combat consumption (capped at their basic load).")
+    buildup_start: DateTime | None = Field(
+        None, description="Date-time the supply clock (trucks, consumption) starts, before engine.start and "
+        f"at most {MAX_BUILDUP_DAYS} days before it; none: at engine.start.")
+    unit_stock_days: Ranged(DAYS) = Field(
+        1.0, description="Units start with this many days of combat consumption (capped at their basic load; "
+        f"{DAYS.condition()}).")
     depots: list[Depot] = Field(min_length=1, description="Railheads and depots of both sides.")
     fleets: list[Fleet] = Field(default_factory=list, description="Truck fleets, railhead to depot.")
     consumption: list[Consumption] = Field(min_length=1, description="Consumption rows by unit type.")

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..vocabulary.classes import Posture
+from .limits import MAX_DURATION_HOURS, DateTime, Number
 
 Task = Literal["move", "attack", "defend", "hold", "withdraw", "pause", "pull_back"]
 
@@ -54,7 +55,7 @@ def hours_after(start: _dt.datetime, at: _dt.datetime) -> float:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Trigger(_Model):
@@ -73,13 +74,15 @@ class Trigger(_Model):
     * ``ring_closed``: the ring round the front force has closed (``ring_closed_share``).
     """
 
-    at_hour: float | None = Field(None, ge=0, description="Hours after the scenario start.")
-    at: _dt.datetime | None = Field(
+    at_hour: Number | None = Field(None, ge=0, le=MAX_DURATION_HOURS,
+                                   description=f"Hours after the scenario start (0 to {MAX_DURATION_HOURS:g}).")
+    at: DateTime | None = Field(
         None, description="Date-time (local, like engine.start; a TOML date-time or a text such as "
         "\"1939-08-24T06:00\"): the same as at_hour with the hours after engine.start; must fall in "
         "the simulated span.")
-    after_hours: float | None = Field(
-        None, description="Hours (> 0) after the unit's previous order started (assault waves); "
+    after_hours: Number | None = Field(
+        None, le=MAX_DURATION_HOURS,
+        description=f"Hours (> 0, at most {MAX_DURATION_HOURS:g}) after the unit's previous order started (assault waves); "
         "not for a unit's first order.")
     when: str | None = Field(
         None, description="An event: encircled:<unit or group>, broken:<unit or group>, "
@@ -141,7 +144,8 @@ class Order(_Model):
     posture: Posture | None = Field(None, description="Posture while carrying out the order (default: "
                                     "attack for move, attack and withdraw; hasty for defend, hold, pause "
                                     "and pull_back).")
-    hours: float | None = Field(None, description="How long a pause lasts, hours (> 0; required for "
+    hours: Number | None = Field(None, le=MAX_DURATION_HOURS,
+                                 description=f"How long a pause lasts, hours (> 0, at most {MAX_DURATION_HOURS:g}; required for "
                                 "pause, only for pause).")
     trigger: Trigger | None = Field(None, description="When the order starts (none: when the unit's "
                                     "previous order is complete).")

@@ -24,11 +24,9 @@ from typing import Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .limits import MAX_LOG_SIGMA, Number, _num  # noqa: F401 (_num: imported from here elsewhere)
 
-def _num(x: float) -> str:
-    """A number for a message: 3000 not 3000.0 or 3e+03, 0.25 as is."""
-    x = float(x)
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
 
 
 _NEEDS = {
@@ -46,22 +44,22 @@ class Distribution(BaseModel):
     Every parameter but ``sigma`` is in the quantity's own unit (men, km, hours, ...).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     dist: Literal["fixed", "uniform", "triangular", "normal", "lognormal"] = Field(
         description="The form: fixed (value), uniform (low, high), triangular (low, mode, high), "
         "normal (mean, sd; optional low/high truncation), lognormal (median, sigma; optional low/high).")
-    value: float | None = Field(None, description="fixed: the value.")
-    low: float | None = Field(None, description="uniform, triangular: the lowest value; normal, lognormal: "
+    value: Number | None = Field(None, description="fixed: the value.")
+    low: Number | None = Field(None, description="uniform, triangular: the lowest value; normal, lognormal: "
                               "optional lower truncation (draws are clipped to it).")
-    high: float | None = Field(None, description="uniform, triangular: the highest value; normal, lognormal: "
+    high: Number | None = Field(None, description="uniform, triangular: the highest value; normal, lognormal: "
                                "optional upper truncation (draws are clipped to it).")
-    mode: float | None = Field(None, description="triangular: the most likely value.")
-    mean: float | None = Field(None, description="normal: the mean.")
-    sd: float | None = Field(None, description="normal: the standard deviation (>= 0).")
-    median: float | None = Field(None, description="lognormal: the median (> 0).")
-    sigma: float | None = Field(None, description="lognormal: standard deviation of the natural log "
-                                "(>= 0, no unit).")
+    mode: Number | None = Field(None, description="triangular: the most likely value.")
+    mean: Number | None = Field(None, description="normal: the mean.")
+    sd: Number | None = Field(None, description="normal: the standard deviation (>= 0).")
+    median: Number | None = Field(None, description="lognormal: the median (> 0).")
+    sigma: Number | None = Field(None, description="lognormal: standard deviation of the natural log "
+                                f"(>= 0 and <= {_num(MAX_LOG_SIGMA)}, no unit).")
 
     @model_validator(mode="after")
     def _check(self) -> "Distribution":
@@ -75,9 +73,10 @@ class Distribution(BaseModel):
                 f"expected low <= mode <= high, found low = {_num(self.low)}, mode = {_num(self.mode)}, high = {_num(self.high)}"
             )
         if self.dist == "normal" and self.sd < 0:
-            raise ValueError(f"sd must be >= 0, found {self.sd}")
-        if self.dist == "lognormal" and (self.sigma < 0 or self.median <= 0):
-            raise ValueError("lognormal needs median > 0 and sigma >= 0")
+            raise ValueError(f"sd must be >= 0, found {_num(self.sd)}")
+        if self.dist == "lognormal" and not (0 <= self.sigma <= MAX_LOG_SIGMA and self.median > 0):
+            raise ValueError(f"lognormal needs median > 0 and sigma from 0 to {_num(MAX_LOG_SIGMA)}; found "
+                             f"median = {_num(self.median)}, sigma = {_num(self.sigma)}")
         return self
 
     # -- numeric helpers -------------------------------------------------
@@ -125,7 +124,8 @@ class Distribution(BaseModel):
         return np.clip(x, lo, hi)
 
 
-Quantity = Union[float, Distribution]
+#: A number or a distribution; every number in it finite, never a bool or a text.
+Quantity = Union[Number, Distribution]
 
 
 def nominal(q: Quantity) -> float:
