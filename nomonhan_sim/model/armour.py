@@ -116,6 +116,35 @@ def ledger(c, w, now: float = 0.0, dt: float | None = None) -> ArmourLedger:
     return led
 
 
+def admit_joined_pieces(w) -> None:
+    """Let pieces that joined a unit after the ledger was set up (replacements) share its
+    losses: a unit that now has armour joins the ledger, and a class of other pieces it
+    now has counts as held (the ledger is set up at the first contested step, from the
+    pieces units had then). Nothing to do before that step: the ledger will see them."""
+    led = w.extra.get("armour")
+    if led is None:
+        return
+    led.other_held |= (w.equip0 > 0) & (led.other_m > 0)[:, None, :]
+    has = np.flatnonzero((w.equip0[:, :, led.classes] > 0).any(axis=(0, 2)))
+    if np.isin(has, led.units).all():
+        return
+    units = np.union1d(led.units, has).astype(np.intp)
+    pos = np.searchsorted(units, led.units)
+
+    def widen(a: np.ndarray, axis: int) -> np.ndarray:
+        shape = list(a.shape)
+        shape[axis] = units.size
+        out = np.zeros(shape)
+        ix = [slice(None)] * a.ndim
+        ix[axis] = pos
+        out[tuple(ix)] = a
+        return out
+
+    led.ring = widen(led.ring, 2)
+    led.knocked_out, led.destroyed, led.repaired = (widen(a, 1) for a in (led.knocked_out, led.destroyed, led.repaired))
+    led.units = units
+
+
 def _gun_classes(c) -> np.ndarray:
     """``(K,)`` bool: classes that lose at ``gun_loss_multiplier`` (guns, anti-tank guns, mortars)."""
     return np.array([cls in ("guns", "anti_tank_guns", "mortars") for cls in c.equipment_classes])

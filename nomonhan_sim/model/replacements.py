@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.compiled import Compiled
 from ..engine.eventlog import EventLog
 from ..engine.state import OUT, World
+from .armour import admit_joined_pieces
 
 _EPS = 1e-9
 
@@ -61,6 +62,8 @@ def apply_due(c: Compiled, w: World, now: float, log: EventLog) -> None:
             got = np.where(take, n, 0.0)
             w.equip[:, ui, k] += got
             w.equip0[:, ui, k] += got
+        if pieces:
+            admit_joined_pieces(w)  # a class the unit had none of now shares its losses
         log.add(now, np.nonzero(take)[0], ui, "replaced", w.loc[take, ui], f"{c.scenario.model.replacements[i].men}")
 
 

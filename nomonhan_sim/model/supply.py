@@ -196,8 +196,9 @@ class Supply:
             best = np.full(loc.shape, -1)
             best_km = np.full(loc.shape, np.inf)
             for d in self._side_depots[s]:
-                src = self._depot_src[d]
-                reach = self._reach[d](passable | src[None, :])
+                # the depot's own place must be passable too: a depot the enemy holds (and
+                # stands on or screens) issues nothing, as a source it holds supplies nothing
+                reach = self._reach[d](passable)
                 ok = np.take_along_axis(reach, loc, axis=1)
                 km = self._km_to(self.depot_place[d])[loc]
                 better = ok & (km < best_km)
@@ -249,7 +250,7 @@ class Supply:
         out = {}
         for d in used:
             src = self._depot_src[d]
-            near = np.take_along_axis(reachable(adj_free, src, passable | src[None, :]), loc, axis=1)
+            near = np.take_along_axis(reachable(adj_free, src, passable), loc, axis=1)
             out[d] = (best == d) & ~near
         return out
 

@@ -1,0 +1,1 @@
+"""Generated valid scenarios for the property-based invariant tests (tests/test_invariants.py)."""
