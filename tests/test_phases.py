@@ -60,6 +60,7 @@ def test_a_scenario_without_phases_has_no_phase_columns():
     ([{"id": "a", "end": START + dt.timedelta(hours=100)}], "phases[0].end"),
     ([{"id": "a", "end": START - dt.timedelta(hours=1)}], "phases[0].end"),
     ([{"id": "A.b"}], "phases[0].id"),
+    ([{"id": "a", "end": 5}], "phases[0].end"),
 ])
 def test_a_bad_phase_table_is_refused_with_one_line_naming_the_field(phases, field):
     with pytest.raises(ScenarioError) as exc:

@@ -42,6 +42,10 @@ SCENARIO_JSON = "scenario.json"
 _SHA256 = r"^[0-9a-f]{64}$"
 
 
+#: the file names a manifest may give for each of its files
+_FILE_NAMES = {"outcomes_file": (OUTCOMES_PARQUET, OUTCOMES_CSV), "scenario_file": (SCENARIO_TOML, SCENARIO_JSON)}
+
+
 class StoreError(OSError):
     """A results folder that cannot be written or read; ``str()`` is one line."""
 
@@ -76,20 +80,13 @@ class Manifest(BaseModel):
     scenario_file: str
     outcomes_sha256: str = Field(pattern=_SHA256)
 
-    @field_validator("outcomes_file")
+    @field_validator("outcomes_file", "scenario_file")
     @classmethod
-    def _outcomes_name(cls, v: str) -> str:
+    def _known_name(cls, v: str, info) -> str:
         plain_name(v)
-        if v not in (OUTCOMES_PARQUET, OUTCOMES_CSV):
-            raise ValueError(f"must be {OUTCOMES_PARQUET} or {OUTCOMES_CSV}")
-        return v
-
-    @field_validator("scenario_file")
-    @classmethod
-    def _scenario_name(cls, v: str) -> str:
-        plain_name(v)
-        if v not in (SCENARIO_TOML, SCENARIO_JSON):
-            raise ValueError(f"must be {SCENARIO_TOML} or {SCENARIO_JSON}")
+        allowed = _FILE_NAMES[info.field_name]
+        if v not in allowed:
+            raise ValueError(f"must be {allowed[0]} or {allowed[1]}")
         return v
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -28,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from ..vocabulary.input_files import deep_nesting_at, read_limited, too_deep
+from ..vocabulary.input_files import parse_text, read_limited, too_deep
 
 #: The package's claim files, found with importlib.resources wherever the package is
 #: installed (a :class:`~pathlib.Path` for any install in a folder: editable or wheel).
@@ -237,17 +236,7 @@ def _read_claims(path: Traversable) -> dict:
         if len(raw) > MAX_CLAIM_FILE_BYTES:
             raise RecordError(f"{path}: file too large: {len(raw):,} bytes, expected at most "
                               f"{MAX_CLAIM_FILE_BYTES:,}")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise RecordError(f"{path}: expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset "
-                          f"{exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RecordError(f"{path}: invalid TOML: {' '.join(str(exc).split())}") from None
-    except RecursionError:  # the parser gave up on the nesting: find where it is, by a plain scan
-        where = deep_nesting_at(raw.decode("utf-8", errors="replace"), MAX_DEPTH)
-        raise RecordError(f"{path}: {where}: expected tables and arrays nested at most {MAX_DEPTH} deep, "
-                          "found deeper nesting") from None
+    data = parse_text(raw, str(path), MAX_DEPTH, RecordError)
     deep = too_deep(data, MAX_DEPTH)
     if deep is not None:
         raise RecordError(f"{path}: {deep}: expected tables and arrays nested at most {MAX_DEPTH} deep, "

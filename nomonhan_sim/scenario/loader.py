@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from ..vocabulary.input_files import deep_nesting_at, read_limited
+from ..vocabulary.input_files import parse_text, read_limited
 from .limits import MAX_DEPTH, MAX_FILE_BYTES
 from .messages import _format_validation_error
 from .order_checks import check_orders
@@ -227,25 +227,10 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     path = Path(path)
     shown = str(path)
     raw = read_limited(path, shown, MAX_FILE_BYTES, ScenarioError)  # regular files only, size capped
-    try:
-        if path.suffix.lower() == ".json":  # e.g. a results folder's copy (LoadedScenario.to_dict)
-            data = json.loads(raw.decode("utf-8"))
-            if not isinstance(data, dict):
-                raise ScenarioError(f"{shown}: expected a JSON object (a table) at the top level")
-        else:
-            data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{shown}: expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset {exc.start}"
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{shown}: invalid TOML: {' '.join(str(exc).split())}") from None
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"{shown}: invalid JSON: {exc}") from None
-    except RecursionError:  # the parser gave up on the nesting: find where it is, by a plain scan
-        where = deep_nesting_at(raw.decode("utf-8", errors="replace"), MAX_DEPTH)
-        raise ScenarioError(f"{shown}: {where}: expected tables and arrays nested at most {MAX_DEPTH} deep, "
-                            "found deeper nesting") from None
+    as_json = path.suffix.lower() == ".json"  # e.g. a results folder's copy (LoadedScenario.to_dict)
+    data = parse_text(raw, shown, MAX_DEPTH, ScenarioError, as_json=as_json)
+    if as_json and not isinstance(data, dict):
+        raise ScenarioError(f"{shown}: expected a JSON object (a table) at the top level")
     return scenario_from_dict(data, shown)
 
 

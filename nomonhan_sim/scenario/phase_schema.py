@@ -9,9 +9,9 @@ table reports ``phase_casualties.<phase id>.<side id>``: men lost in that phase.
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from .limits import DateTime, Id
 
 
 class Phase(BaseModel):
@@ -19,9 +19,8 @@ class Phase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
-                    description="Phase id (lower case, digits, underscores): the outcome column's middle part.")
-    end: _dt.datetime | None = Field(
+    id: Id = Field(description="Phase id (lower case, digits, underscores): the outcome column's middle part.")
+    end: DateTime | None = Field(
         None, description="Date-time the phase ends (local time, after engine.start and not after the end of "
         "the simulated span); the last phase may omit it and then ends with the run.")
     description: str = Field("", description="What happened in the phase, by the record.")

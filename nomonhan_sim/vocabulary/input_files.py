@@ -153,3 +153,26 @@ def deep_nesting_at(text: str, max_depth: int) -> str:
                 j += 1
             token, i = text[i:j], j
     return f"line {line}"
+
+
+def parse_text(raw: bytes, shown: str, max_depth: int, error: type[Exception], as_json: bool = False) -> Any:
+    """``raw`` parsed as TOML (or JSON), or ``error`` with one line naming ``shown``: not
+    UTF-8 (with the byte and its offset), invalid TOML/JSON, or nested deeper than
+    ``max_depth`` for the parser (where, found by a plain scan)."""
+    import json
+    import tomllib
+
+    try:
+        text = raw.decode("utf-8")
+        return json.loads(text) if as_json else tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise error(f"{shown}: expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at offset "
+                    f"{exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{shown}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except json.JSONDecodeError as exc:
+        raise error(f"{shown}: invalid JSON: {exc}") from None
+    except RecursionError:  # the parser gave up on the nesting: find where it is, by a plain scan
+        where = deep_nesting_at(raw.decode("utf-8", errors="replace"), max_depth)
+        raise error(f"{shown}: {where}: expected tables and arrays nested at most {max_depth} deep, "
+                    "found deeper nesting") from None
