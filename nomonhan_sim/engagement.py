@@ -323,5 +323,7 @@ def run_engagement(e: Engagement, replicates: int = 200, seed: int = 0,
                    stochastic: bool | None = None) -> pd.DataFrame:
     """Simulate ``replicates`` worlds of ``e`` in one batch; the per-world outcomes
     (``casualties.attacker``, ``casualties.defender``, men)."""
+    # one batch of every world: a one-place scenario holds a few kB per world, far below
+    # the memory that MAX_CHUNK_SIZE guards against
     return run_experiment(engagement_scenario(e), replicates=replicates, seed=seed,
-                          chunk_size=replicates, workers=1, stochastic=stochastic).outcomes
+                          chunk_size=replicates, workers=1, stochastic=stochastic, force_large=True).outcomes

@@ -124,6 +124,35 @@ def test_force_workers_allows_them_and_the_pool_never_exceeds_the_chunks(tmp_pat
     assert len(read_results(out)[0]) == 4
 
 
+def test_a_chunk_size_above_the_cap_is_refused_unless_forced(tmp_path, capsys):
+    from nomonhan_sim.experiment.runner import MAX_CHUNK_SIZE
+
+    out = tmp_path / "res"
+    _refused(["run", POCKET, "-n", "4", "--chunk-size", str(MAX_CHUNK_SIZE + 1), "--out", str(out),
+              "--no-progress"], capsys, f"--chunk-size {MAX_CHUNK_SIZE + 1}", "--force-large")
+    assert not out.exists()
+    # forced, a chunk larger than the run is the whole run in one batch
+    assert main(["run", POCKET, "-n", "4", "--chunk-size", str(MAX_CHUNK_SIZE + 1), "--force-large",
+                 *QUICK, "--out", str(out)]) == 0
+    assert len(read_results(out)[0]) == 4
+
+
+def test_the_python_api_refuses_too_many_workers_and_too_large_chunks_unless_forced(monkeypatch):
+    from nomonhan_sim.experiment.runner import MAX_CHUNK_SIZE, run_experiment
+    from nomonhan_sim.validation.cdb90_suite import simulate
+
+    sc = load_scenario(POCKET)
+    n = usable_cpus() + 1
+    with pytest.raises(ValueError, match=f"workers {n}: more than the .* force_workers=True"):
+        run_experiment(sc, replicates=4, workers=n)
+    with pytest.raises(ValueError, match=f"chunk_size {MAX_CHUNK_SIZE + 1}: .*force_large=True"):
+        run_experiment(sc, replicates=4, chunk_size=MAX_CHUNK_SIZE + 1)
+    with pytest.raises(ValueError, match="force_workers=True"):
+        simulate(pd.DataFrame(), workers=n)
+    assert len(run_experiment(sc, replicates=4, chunk_size=MAX_CHUNK_SIZE + 1, force_large=True,
+                              workers=1).outcomes) == 4
+
+
 def test_workers_up_to_the_cpus_are_accepted(tmp_path):
     assert main(["run", POCKET, "-n", "4", "--workers", str(usable_cpus()), "--no-progress", "-q"]) == 0
 

@@ -184,6 +184,18 @@ def test_night_march_hours_across_dawn_and_over_a_whole_night():
     assert march_hours(window, t0[2:], np.array([8.5]), np.array([0.5]))[0] == pytest.approx(3.5 + 9.5 + 0.25)
 
 
+@pytest.mark.parametrize("night", [[3600, 18000], [True, "05:00"], [68400.0, "05:00"]])
+def test_night_times_given_as_numbers_are_refused_with_one_clear_line(night):
+    """A number is not a clock time (pydantic would read it as seconds after midnight, UTC)."""
+    from nomonhan_sim.scenario import ScenarioError
+
+    d = _line(5)
+    d["engine"]["night"] = night
+    with pytest.raises(ScenarioError, match=r"engine\.night\[0\]: expected a clock time such as 19:30") as e:
+        scenario_from_dict(d, "line")
+    assert "\n" not in str(e.value)
+
+
 def _replacement_scenario(**rep) -> dict:
     d = _rally_scenario()
     d["replacements"] = [{"unit": "red_atk", "at_hour": 20.0, "men": 500.0, "source": "test"} | rep]

@@ -50,3 +50,20 @@ def test_events_that_did_not_happen_are_an_atom_after_the_end():
     assert r.after_end and r.intervals  # 60 % after the end, the rest of the 90 % from the times
     rare = np.r_[np.random.default_rng(3).normal(5, 0.5, 999), [np.nan]]
     assert not highest_density_region(rare).after_end  # one world in 1,000 is not a region
+
+
+@pytest.mark.parametrize("sample", ["normal", "bimodal", "lognormal", "small"])
+def test_the_binned_density_matches_the_exact_kernel_estimate(sample):
+    from scipy.stats import gaussian_kde
+
+    from nomonhan_sim.record.hdr import GRID, binned_kde, scott_bandwidth
+
+    rng = np.random.default_rng(7)
+    x = {"normal": rng.normal(0, 1, 1000), "bimodal": _bimodal(1000, seed=8),
+         "lognormal": rng.lognormal(8.0, 1.3, 1000), "small": rng.normal(3, 2, 25)}[sample]
+    kde = gaussian_kde(x)
+    bw = scott_bandwidth(x)
+    assert bw == pytest.approx(float(np.sqrt(kde.covariance[0, 0])), rel=1e-12)
+    grid = np.linspace(x.min() - 3 * bw, x.max() + 3 * bw, GRID)
+    exact, binned = kde(grid), binned_kde(x, grid, bw)
+    assert np.max(np.abs(binned - exact)) < 1e-3 * exact.max()

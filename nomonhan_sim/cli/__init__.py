@@ -125,10 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force-workers", action="store_true", help="allow --workers above the number of CPUs")
     r.add_argument("--force-large", action="store_true",
                    help="run even when the work estimate (worlds x units x combat steps) is above the limit "
-                        "of 1e10 (a warning is printed above 1e8; 1,000 worlds of the August scenario: 1.1e7)")
+                        "of 1e10 (a warning is printed above 1e8; 1,000 worlds of the August scenario: 1.1e7), "
+                        "and allow --chunk-size above 5,000")
     r.add_argument("--chunk-size", type=_positive_int, default=None,
-                   help="worlds per batch (part of the run's identity; default: 250, "
-                        "or fewer so that a small run makes at least 2 chunks)")
+                   help="worlds per batch (part of the run's identity; default: 250, or fewer so that a small "
+                        "run makes at least 2 chunks; at most 5,000 unless --force-large)")
     r.add_argument("--deterministic", action="store_true", help="expected-value dynamics (inputs still drawn)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_verbosity(r)

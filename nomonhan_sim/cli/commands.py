@@ -58,13 +58,16 @@ class UsageError(ValueError):
 
 
 def check_workers(args) -> None:
-    """``--workers`` at most the CPUs this process may use unless ``--force-workers`` (:class:`UsageError`)."""
-    from ..experiment.runner import usable_cpus
+    """``--workers`` at most the CPUs this process may use unless ``--force-workers``, and
+    ``--chunk-size`` (where the command has one) at most ``MAX_CHUNK_SIZE`` unless
+    ``--force-large`` (:class:`UsageError`)."""
+    from ..experiment.runner import check_pool
 
-    cpus = usable_cpus()
-    if args.workers is not None and args.workers > cpus and not args.force_workers:
-        raise UsageError(f"--workers {args.workers}: more than the {cpus} CPU{'s' if cpus != 1 else ''} this "
-                         f"process may use; give --force-workers to start them anyway")
+    try:
+        check_pool(args.workers, getattr(args, "chunk_size", None), force_workers=args.force_workers,
+                   force_large=getattr(args, "force_large", False), names=("--workers", "--chunk-size"))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def check_work(sc, args) -> None:
@@ -100,7 +103,8 @@ def run(sc, args) -> int:
         with _world_bar(args.replicates, sc.model.scenario.name, disable=args.no_progress or args.quiet) as bar:
             res = run_experiment(sc, replicates=args.replicates, seed=args.seed,
                                  chunk_size=args.chunk_size, workers=args.workers,
-                                 stochastic=False if args.deterministic else None, progress=bar.update)
+                                 stochastic=False if args.deterministic else None, progress=bar.update,
+                                 force_workers=args.force_workers, force_large=args.force_large)
         if args.out is not None:  # saved before anything is printed: a closed pipe cannot lose the run
             staging.commit(res.outcomes, res.manifest, fmt=args.format, scenario=sc)
     title = (f"{sc.model.scenario.name}: {args.replicates} replicates, seed {args.seed}, "

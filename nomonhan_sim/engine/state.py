@@ -108,12 +108,12 @@ def draw_world(c: Compiled, R: int, ss: np.random.SeedSequence) -> World:
         bp[:, i] = draw(f"unit:{u.id}.breakpoint", u.breakpoint)
         for k, cls in enumerate(c.equipment_classes):
             if cls in u.equipment:
-                equip0[:, i, k] = np.round(draw(f"unit:{u.id}.{cls}", u.equipment[cls]))
+                equip0[:, i, k] = qty.whole_counts(draw(f"unit:{u.id}.{cls}", u.equipment[cls]), u.equipment[cls])
                 if f"unit:{u.id}.{cls}" in draw.drawn:
                     draw.drawn[f"unit:{u.id}.{cls}"] = equip0[:, i, k].copy()
     drawn = draw.drawn
-    pers0 = np.round(pers0)  # whole men
     for i, u in enumerate(sc.model.units):
+        pers0[:, i] = qty.whole_counts(pers0[:, i], u.personnel)  # whole men inside the declared range
         if f"unit:{u.id}.personnel" in drawn:
             drawn[f"unit:{u.id}.personnel"] = pers0[:, i].copy()
 

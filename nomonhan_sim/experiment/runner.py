@@ -34,6 +34,10 @@ from .outcomes import outcomes_frame
 
 #: Most worlds per batch (one chunk) when no chunk size is given.
 DEFAULT_CHUNK = 250
+#: Most worlds per chunk a caller may ask for without ``force_large``: a chunk's state and
+#: outcome rows are held in one worker's memory (the August scenario: about 0.5 MB per
+#: world, so 2.5 GB per worker at this size).
+MAX_CHUNK_SIZE = 5_000
 #: Fewest chunks a run is split into when no chunk size is given (see default_chunk_size):
 #: two, so that 2 workers share a small run. More, smaller chunks cost more than they gain
 #: (August, 100 worlds, 2 workers: 50 x 2 in 1.5 s, 25 x 4 in 2.9 s, 100 x 1 in 2.0 s).
@@ -207,6 +211,23 @@ def _stop_pool(ex: cf.ProcessPoolExecutor) -> None:
     ex.shutdown(wait=False, cancel_futures=True)
 
 
+def check_pool(workers: int | None, chunk_size: int | None, *, force_workers: bool = False,
+               force_large: bool = False, names: tuple[str, str] = ("workers", "chunk_size")) -> None:
+    """Refuse (``ValueError``, one line) a worker count above the CPUs this process may use
+    unless ``force_workers``, and a chunk size above ``MAX_CHUNK_SIZE`` unless
+    ``force_large``; ``names``: how the two are called in the message (option or argument)."""
+    cpus = usable_cpus()
+    if workers is not None and workers > cpus and not force_workers:
+        what = "--force-workers" if names[0].startswith("--") else "force_workers=True"
+        raise ValueError(f"{names[0]} {workers}: more than the {cpus} CPU{'s' if cpus != 1 else ''} this "
+                         f"process may use; give {what} to start them anyway")
+    if chunk_size is not None and chunk_size > MAX_CHUNK_SIZE and not force_large:
+        what = "--force-large" if names[1].startswith("--") else "force_large=True"
+        raise ValueError(f"{names[1]} {chunk_size}: more than {MAX_CHUNK_SIZE:,} worlds in one batch (held in "
+                         f"one worker's memory, about 0.5 MB per world of the August scenario); give {what} "
+                         f"to run it anyway")
+
+
 def usable_cpus() -> int:
     """CPUs this process may run on (its affinity mask where the system has one)."""
     if hasattr(os, "sched_getaffinity"):
@@ -257,19 +278,23 @@ def plan_chunks(replicates: int, chunk_size: int) -> list[tuple[int, int, int]]:
 def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int = DEFAULT_SEED,
                    chunk_size: int | None = None, workers: int | None = None,
                    executor: cf.Executor | None = None, stochastic: bool | None = None,
-                   progress: Callable[[float], None] | None = None) -> ExperimentResult:
+                   progress: Callable[[float], None] | None = None, force_workers: bool = False,
+                   force_large: bool = False) -> ExperimentResult:
     """Run ``replicates`` worlds of ``scenario``.
 
     ``chunk_size``: worlds per batch (default :func:`default_chunk_size`); part of
     the run's identity, recorded in the manifest.
     ``workers``: processes for the default local pool (``1`` = serial in this
-    process; default: the number of CPUs, at most the number of chunks).
+    process; default: the number of CPUs, at most the number of chunks); more than the
+    CPUs this process may use is refused (``ValueError``) unless ``force_workers``.
+    ``chunk_size`` above ``MAX_CHUNK_SIZE`` is refused unless ``force_large``.
     ``executor``: any :class:`concurrent.futures.Executor` to use instead.
     ``progress``: called with a number of worlds done (a float: a batch reports
     shares of its worlds as its simulated clock advances, serially and on the local
     pool; with a given ``executor``, whole chunks as they end). The calls add up to
     ``replicates``.
     """
+    check_pool(workers, chunk_size, force_workers=force_workers, force_large=force_large)
     c = compile_scenario(scenario)
     chunk_size = default_chunk_size(replicates) if chunk_size is None else chunk_size
     chunks = plan_chunks(replicates, chunk_size)

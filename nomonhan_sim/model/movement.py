@@ -150,15 +150,16 @@ class Movement:
         side = c.unit_side[u]
         here = w.loc[r, u]
         pos = w.path_pos[r, u]
+        row = np.arange(r.size)
         for _ in range(wps.shape[1]):  # skip waypoints already reached
-            at = np.take_along_axis(wps, np.minimum(pos, n - 1)[:, None], axis=1)[:, 0]
+            at = wps[row, np.minimum(pos, n - 1)]
             pos = pos + ((pos < n) & (at == here))
         w.path_pos[r, u] = pos
         done = pos >= n
-        target = np.take_along_axis(wps, np.minimum(pos, n - 1)[:, None], axis=1)[:, 0]
+        target = wps[row, np.minimum(pos, n - 1)]
         nxt = c.next_hop[here, target]
         done |= nxt < 0
-        objective = np.take_along_axis(wps, (n - 1)[:, None], axis=1)[:, 0]
+        objective = wps[row, n - 1]
         # an attack is done when the objective is taken: until then its units stand on it
         consolidating = (task == TASK["attack"]) & (pos >= n) & (w.control[r, objective] != side)
         done &= ~consolidating

@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.compiled import Compiled
 from ..engine.eventlog import EventLog
 from ..engine.state import OUT, World
+from ..scenario.quantity import whole_counts
 from .armour import admit_joined_pieces
 
 _EPS = 1e-9
@@ -33,8 +34,8 @@ def _amounts(c: Compiled, w: World) -> list[tuple[int, float, np.ndarray, dict[i
     draw = w.extra["draw"]
     out = []
     for i, rep in enumerate(c.scenario.model.replacements):
-        men = np.round(draw(f"replacements:{i}.men", rep.men))
-        pieces = {c.equipment_classes.index(k): np.round(draw(f"replacements:{i}.equipment.{k}", q))
+        men = whole_counts(draw(f"replacements:{i}.men", rep.men), rep.men)
+        pieces = {c.equipment_classes.index(k): whole_counts(draw(f"replacements:{i}.equipment.{k}", q), q)
                   for k, q in rep.equipment.items()}
         out.append((c.unit_ids.index(rep.unit), float(rep.at_hour), men, pieces))
     w.extra["replacement_amounts"] = out

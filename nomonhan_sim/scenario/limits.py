@@ -110,6 +110,17 @@ def _no_number(v: Any) -> Any:
 DateTime = Annotated[_dt.datetime, BeforeValidator(_no_number)]
 
 
+def _no_number_time(v: Any) -> Any:
+    if isinstance(v, (bool, int, float)):
+        raise ValueError(f"expected a clock time such as 19:30 or \"19:30\", found {v!r}")
+    return v
+
+
+#: A clock time from a TOML local time or a text such as ``"19:30"``; never a number (which
+#: pydantic would read as seconds after midnight, in UTC).
+ClockTime = Annotated[_dt.time, BeforeValidator(_no_number_time)]
+
+
 # --- ranges of quantities ----------------------------------------------------------
 #: Standard normal deviate exceeded once in a billion draws: how far a distribution
 #: without an upper bound (``normal``, ``lognormal`` without ``high``) is taken to reach.

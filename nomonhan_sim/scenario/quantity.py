@@ -150,6 +150,22 @@ def bounds(q: Quantity) -> tuple[float, float]:
     return q.bounds if isinstance(q, Distribution) else (float(q), float(q))
 
 
+def whole_counts(x: np.ndarray, q: Quantity) -> np.ndarray:
+    """Draws ``x`` of the count ``q`` (men, pieces) as whole numbers inside ``q``'s range.
+
+    Each draw is rounded to the nearest whole number and then kept inside
+    [ceil(low), floor(high)], the whole numbers of the declared range, so that a draw from
+    uniform(9.4, 11) is 10 or 11, never 9. A range that holds no whole number (a fixed
+    2.5, uniform(10.2, 10.4)) gives the nearest whole number (``np.round``: halves to
+    even), which lies outside it."""
+    out = np.round(x)
+    lo, hi = bounds(q)
+    first, last = np.ceil(lo), np.floor(hi)
+    if first <= last:
+        out = np.clip(out, first, last)
+    return out
+
+
 #: Distribution parameters in the quantity's unit, multiplied by :func:`scaled`
 #: (``sigma``, the spread of the log, is scale-free and stays).
 _SCALED = ("value", "low", "high", "mode", "mean", "sd", "median")

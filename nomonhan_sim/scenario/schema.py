@@ -34,7 +34,7 @@ from .logistics import Logistics
 from .order_schema import Order, Task, Trigger  # noqa: F401 (orders live in their own module)
 from .phase_schema import Phase
 from .limits import (MAX_MEN_PER_UNIT, MAX_COMBAT_STEP_HOURS, MAX_DURATION_HOURS, MAX_KM, MAX_MULTIPLIER, MAX_TONS, MEN, MEN_JOINING,
-                     MIN_COMBAT_STEP_HOURS, MULTIPLIER, PIECES, SHARE_POSITIVE, DateTime, Flag, Id, Number, Ranged)
+                     MIN_COMBAT_STEP_HOURS, MULTIPLIER, PIECES, SHARE_POSITIVE, ClockTime, DateTime, Flag, Id, Number, Ranged)
 from .quantity import Distribution, Quantity, _num
 
 RoadClass = Literal["road", "track", "cross_country"]
@@ -116,7 +116,7 @@ class EngineSettings(_Model):
         description="Organised resistance has ended when at least this share of the front force's "
         "initial personnel is lost, broken or encircled-and-broken.",
     )
-    night: tuple[_dt.time, _dt.time] | None = Field(
+    night: tuple[ClockTime, ClockTime] | None = Field(
         None,
         description="Local clock times [dusk, dawn] between which it is dark (e.g. [\"19:30\", "
         "\"05:00\"]); motorised columns march at ``night_march_speed_factor`` of their speed in "

@@ -37,7 +37,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as _dt
 import math
-import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -131,11 +130,15 @@ def select(era: str | None = DEFAULT_ERA, split: str = "holdout") -> pd.DataFram
 
 def simulate(df: pd.DataFrame, replicates: int = 200, seed: int = 0, workers: int | None = None,
              progress: Callable[[int], None] | None = None,
-             parameters: dict | None = None) -> dict[str, np.ndarray]:
+             parameters: dict | None = None, force_workers: bool = False) -> dict[str, np.ndarray]:
     """Simulated casualties of every battle of ``df``: {"a": (n, R), "d": (n, R)} in the
-    order of ``df.index``. ``workers``: processes (1 = serial; default: the CPUs);
+    order of ``df.index``. ``workers``: processes (1 = serial; default: the CPUs; more
+    than the CPUs this process may use is refused unless ``force_workers``);
     ``parameters``: a ``[parameters]`` table for every battle (default: package defaults)."""
-    workers = workers or min(os.cpu_count() or 1, max(len(df), 1))
+    from ..experiment.runner import check_pool, usable_cpus
+
+    check_pool(workers, None, force_workers=force_workers)
+    workers = workers or min(usable_cpus(), max(len(df), 1))
     res: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     rows = list(df.iterrows())
     if workers <= 1:

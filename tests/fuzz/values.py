@@ -110,7 +110,12 @@ def _start(data: dict) -> dt.datetime:
 def bad_date(rng, base):
     data = base_data(base)
     start, hours = _start(data), float(data["engine"]["duration_hours"])
-    kind = int(rng.integers(6))
+    kind = int(rng.integers(7))
+    if kind == 6:  # a clock time of the night given as a number (seconds after midnight to pydantic)
+        value = choice(rng, [3600, 68400.0, True, 0, -1])
+        data["engine"]["night"] = [value, "05:00"]
+        path = ("engine", "night", 0)
+        return data_mutant(rng, base, data, show(path), f"date: {show(path)} = {value!r}")
     if kind == 0:
         value = choice(rng, ["tomorrow", 0, 1939, True, 1e12, "1939-13-45T00:00:00"])
         data["engine"]["start"] = value
