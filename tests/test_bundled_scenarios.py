@@ -144,10 +144,29 @@ def test_list_shows_every_bundled_scenario_with_its_question(capsys):
     lines = text.splitlines()
     for s in bundled_scenarios():
         sc = s.load()
-        row = next(ln for ln in lines if ln.startswith(s.short_name + " ") and f" {s.name} " in ln)
-        assert "20 Aug 05:45 – 1 Sep 1939 05:45" in row and f" {len(sc.model.units)} " in row
-        assert f"yes ({len(sc.model.compare)} outcomes)" in row and "soviet " in row and "japanese " in row
-        assert lines[lines.index(row) + 1].strip() == sc.model.scenario.question
+        at = lines.index(f"{s.short_name}  {s.name}")
+        end = next((k for k in range(at + 1, len(lines)) if not lines[k]), len(lines))
+        block = dict(ln.split(None, 1) for ln in lines[at + 1:end])
+        assert block["question"] == sc.model.scenario.question
+        assert block["period"] == f"{period_text(sc)}; {bundled.duration_text(sc)} simulated"
+        assert block["scale"].startswith(f"{len(sc.model.units)} units; men ")
+        assert all(f"{side} {men_text(sc, side)}" in block["scale"] for side in sc.model.sides)
+        assert " km²) over the " in block["scale"] and f"of {len(sc.model.places)}" in block["scale"]
+        assert block["record"] == f"yes ({len(sc.model.compare)} outcomes compared)"
+        assert ("base" in block) == bool(sc.bases)
+    august = lines.index("august  khalkhin_gol_1939_august")
+    assert "20 Aug 05:45 – 1 Sep 1939 05:45; 288 h (12 days) simulated" in lines[august + 2]
+    frontal = lines.index("august_frontal  khalkhin_gol_1939_august_frontal")
+    assert lines[frontal + 1] == "  base      august (khalkhin_gol_1939_august)"
+
+
+def test_list_says_no_record_for_a_scenario_without_compare_entries():
+    duel = FIXTURES / "duel.toml"
+    assert not load_scenario(duel).model.compare
+    text = format_scenario_list([BundledScenario("custom_duel", "custom_duel", duel)])
+    assert text.splitlines()[2] == "custom_duel  custom_duel"
+    assert "  record    no (no [[compare]] entries)" in text.splitlines()
+    assert not any(ln.startswith("  base ") for ln in text.splitlines())
 
 
 # --- the command line ---

@@ -2,8 +2,8 @@
 
 A results folder is self-contained: besides the outcomes it holds a copy of the
 run's scenario (the exact bytes of the scenario file as ``scenario.toml`` when
-the file still has the run's content, otherwise the scenario as data,
-``LoadedScenario.to_dict()``, as ``scenario.json``), and the manifest names both
+the file still has the run's content and has no ``base``, otherwise the scenario
+as data, merged, ``LoadedScenario.to_dict()``, as ``scenario.json``), and the manifest names both
 by paths relative to the folder, so the folder can be moved, copied or shared
 and still compares and reports. The Parquet file carries the manifest too, as
 key-value metadata under :data:`PARQUET_MANIFEST_KEY` (without ``outcomes_sha256``,
@@ -309,7 +309,9 @@ def _scenario_copy(scenario, tmp: Path, sha256: str) -> str:
 
     src = Path(scenario.path)
     candidates = []
-    if src.is_file():  # the file as it is now, if it still has the run's content
+    # the file as it is now, if it still has the run's content; an inheriting file (bases) is
+    # saved merged, as data, so that the copy does not depend on its base files
+    if src.is_file() and not getattr(scenario, "bases", ()):
         name = SCENARIO_JSON if src.suffix.lower() == ".json" else SCENARIO_TOML
         try:
             candidates.append((name, src.read_bytes()))

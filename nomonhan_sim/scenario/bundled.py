@@ -146,29 +146,69 @@ def period_text(sc: LoadedScenario) -> str:
     return f"{first} {start:%H:%M} – {end.day} {end:%b %Y %H:%M}"
 
 
+def duration_text(sc: LoadedScenario) -> str:
+    """``288 h (12 days)``: the simulated span."""
+    hours = sc.model.engine.duration_hours
+    return f"{hours:g} h ({hours / 24:.3g} days)"
+
+
+def area_text(sc: LoadedScenario) -> str:
+    """``56 × 58 km (3,248 km²) over the 21 places units start at or are ordered to, of 24``:
+    the bounding box of the battle's places (the rear, railheads and the like left out when
+    no unit goes there)."""
+    used = ({u.start for u in sc.model.units} | {o.objective for o in sc.model.orders if o.objective}
+            | {v for o in sc.model.orders for v in o.via})
+    places = [p for p in sc.model.places if p.id in used] or list(sc.model.places)
+    xs, ys = [p.x_km for p in places], [p.y_km for p in places]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    return (f"{w:,.0f} × {h:,.0f} km ({w * h:,.0f} km²) over the {len(places)} places units start at or "
+            f"are ordered to, of {len(sc.model.places)}")
+
+
+def scale_text(sc: LoadedScenario) -> str:
+    """Units, men per side (a sum, or a range where strengths are uncertain) and area."""
+    men = ", ".join(f"{side} {men_text(sc, side)}" for side in sc.model.sides)
+    return f"{len(sc.model.units)} units; men {men}; area {area_text(sc)}"
+
+
+def record_text(sc: LoadedScenario) -> str:
+    """Whether the scenario is compared with the historical record (its [[compare]] entries)."""
+    n = len(sc.model.compare)
+    return f"yes ({n} outcome{'s' if n != 1 else ''} compared)" if n else "no (no [[compare]] entries)"
+
+
+def base_text(sc: LoadedScenario, scenarios: list[BundledScenario]) -> str | None:
+    """The chain of bases of an inheriting scenario, by bundled short name where it is one."""
+    if not sc.bases:
+        return None
+    by_path = {}
+    for s in scenarios:
+        with contextlib.suppress(OSError):
+            by_path[s.path.resolve()] = f"{s.short_name} ({s.name})"
+    names = []
+    for b in sc.bases:
+        try:
+            names.append(by_path.get(Path(b).resolve(), b))
+        except OSError:
+            names.append(b)
+    return names[0] + "".join(f", which inherits from {n}" for n in names[1:])
+
+
 def format_scenario_list(scenarios: list[BundledScenario] | None = None) -> str:
-    """The table printed by ``python -m nomonhan_sim list``: per bundled scenario its short
-    and full name, period, scale (units; men per side), whether it is compared with the
-    record, and on the line below the question it asks."""
+    """The listing printed by ``python -m nomonhan_sim list``: per bundled scenario its short
+    and full name, then one line each for its base (a variant), the question it asks, the
+    period and simulated duration, its scale (units, men per side, places and the area
+    they span) and whether it is compared with the historical record."""
     scenarios = bundled_scenarios() if scenarios is None else scenarios
-    rows = []
+    default = short_name(DEFAULT_SCENARIO)
+    out = [f"Bundled scenarios (run one with: python -m nomonhan_sim run NAME; default {default}):"]
     for s in scenarios:
         sc = s.load()
-        men = "; ".join(f"{side} {men_text(sc, side)}" for side in sc.model.sides)
-        n_compare = len(sc.model.compare)
-        record = f"yes ({n_compare} outcomes)" if n_compare else "no"
-        rows.append(((s.short_name, s.name, period_text(sc), str(len(sc.model.units)), men, record),
-                     sc.model.scenario.question or "(no question stated)"))
-    head = ("short name", "full name", "period", "units", "men", "record comparison")
-    widths = [max(len(r[0][i]) for r in [(head, "")] + rows) for i in range(len(head))]
-
-    def line(cells) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    default = short_name(DEFAULT_SCENARIO)
-    out = [f"Bundled scenarios (run one with: python -m nomonhan_sim run NAME; default {default}):", "",
-           line(head), line("-" * w for w in widths)]
-    for cells, question in rows:
-        out.append(line(cells))
-        out.append(" " * (widths[0] + 2) + question)
+        rows = [("base", base_text(sc, scenarios)),
+                ("question", sc.model.scenario.question or "(no question stated)"),
+                ("period", f"{period_text(sc)}; {duration_text(sc)} simulated"),
+                ("scale", scale_text(sc)),
+                ("record", record_text(sc))]
+        out += ["", f"{s.short_name}  {s.name}"]
+        out += [f"  {label:<9} {text}" for label, text in rows if text is not None]
     return "\n".join(out)

@@ -1,7 +1,10 @@
 """Load a scenario TOML file into a validated, immutable :class:`LoadedScenario`.
 
 Every error a user can make becomes a :class:`ScenarioError` whose message is
-one line: ``FILE: FIELD.PATH: what was expected, what was found``.
+one line: ``FILE: FIELD.PATH: what was expected, what was found``. A file with a
+top-level ``base`` inherits (:mod:`nomonhan_sim.scenario.inherit`): it is merged over
+its base before validation, and an error names the file and line the field came from,
+``FILE:LINE: FIELD.PATH: ...``.
 """
 
 from __future__ import annotations
@@ -35,13 +38,16 @@ class LoadedScenario:
     ``parameters`` maps flat names (``casualty_rate_multiplier.soviet``) to
     :class:`Parameter`, defaults merged under the scenario's own values.
     ``sha256`` hashes the canonical JSON of the validated content, so two files
-    that differ only in comments or layout share a hash.
+    that differ only in comments or layout share a hash; for an inheriting file that is
+    the merged content, so it changes when a base changes. ``bases``: the files an
+    inheriting scenario was merged over, nearest first (empty for a whole file).
     """
 
     model: Scenario
     path: str
     sha256: str
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
+    bases: tuple[str, ...] = ()
 
     def param(self, name: str, side: str | None = None) -> Parameter:
         """The parameter ``name`` (defaults merged); with ``side``, that side's own
@@ -129,10 +135,8 @@ def expect_place(fail, path: str, value: str, place_ids) -> None:
         fail(path, f"expected a place id, found {value!r}")
 
 
-def _check_references(sc: Scenario, path: str) -> None:
-    def fail(field_path: str, what: str) -> None:
-        raise ScenarioError(f"{path}: {field_path}: {what}")
-
+def _check_references(sc: Scenario, fail) -> None:
+    """Cross-references and whole-scenario checks; ``fail(field_path, what)`` raises."""
     check_dates(sc, fail)
     place_ids: set[str] = set()
     for i, p in enumerate(sc.places):
@@ -231,20 +235,37 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     data = parse_text(raw, shown, MAX_DEPTH, ScenarioError, as_json=as_json)
     if as_json and not isinstance(data, dict):
         raise ScenarioError(f"{shown}: expected a JSON object (a table) at the top level")
-    return scenario_from_dict(data, shown)
+    text = None if as_json else raw.decode("utf-8")  # parse_text has checked it is UTF-8
+    return _from_data(data, shown, path.parent, text)
 
 
-def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> LoadedScenario:
-    """Validate an already-parsed scenario mapping (e.g. built in Python)."""
+def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>", *,
+                       folder: str | Path | None = None) -> LoadedScenario:
+    """Validate an already-parsed scenario mapping (e.g. built in Python). A ``base`` in it
+    is found relative to ``folder`` (default: the working folder) or by bundled name."""
+    return _from_data(data, shown, Path(folder) if folder is not None else Path("."), None)
+
+
+def _from_data(data: Mapping[str, Any], shown: str, folder: Path, text: str | None) -> LoadedScenario:
+    if isinstance(data, Mapping) and ("base" in data or "remove" in data):
+        from .inherit import inherit  # local: inherit finds bundled bases, and bundled imports this module
+
+        merged = inherit(data, shown, folder, text, ScenarioError)
+        return _validated(merged.data, shown, merged.where, merged.bases)
+    return _validated(data, shown, lambda field_path: f"{shown}: {field_path}", ())
+
+
+def _validated(data: Mapping[str, Any], shown: str, where, bases: tuple[str, ...]) -> LoadedScenario:
+    """Validate ``data``; ``where(field_path)`` is the head of a message about that field."""
     def fail(field_path: str, what: str) -> None:
-        raise ScenarioError(f"{shown}: {field_path}: {what}")
+        raise ScenarioError(f"{where(field_path)}: {what}")
 
     check_size(data, fail)  # caps on nesting and list lengths, before any validation
     try:
         model = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_validation_error(shown, exc, data)) from None
-    _check_references(model, shown)
+        raise ScenarioError(_format_validation_error(shown, exc, data, where)) from None
+    _check_references(model, fail)
 
     defaults = _flatten_parameters(
         {k: Parameter.model_validate(v) for k, v in _default_parameters().items()}
@@ -254,13 +275,9 @@ def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> Lo
     for name in own:
         base, _, side = name.partition(".")
         if base not in known_bases:
-            raise ScenarioError(
-                f"{shown}: parameters.{base}: unknown parameter (known: {', '.join(sorted(known_bases))})"
-            )
+            fail(f"parameters.{base}", f"unknown parameter (known: {', '.join(sorted(known_bases))})")
         if side and side not in model.sides:
-            raise ScenarioError(
-                f"{shown}: parameters.{name}: expected a side id ({', '.join(model.sides)}), found {side!r}"
-            )
+            fail(f"parameters.{name}", f"expected a side id ({', '.join(model.sides)}), found {side!r}")
     merged = {**defaults, **own}
     check_parameters(merged, own, fail)
     cited = {name: p.claims for name, p in merged.items() if p.claims}
@@ -270,17 +287,18 @@ def scenario_from_dict(data: Mapping[str, Any], shown: str = "<scenario>") -> Lo
         try:
             record = load_record()
         except RecordError as exc:
-            raise ScenarioError(f"{shown}: parameters: the historical record does not load ({exc})") from None
+            raise ScenarioError(f"{where('parameters')}: the historical record does not load ({exc})") from None
         for name, ids in sorted(cited.items()):
             for j, cid in enumerate(ids):
                 if cid not in record:
-                    where = f"parameters.{name}" if name in own else f"default parameter {name}"
-                    raise ScenarioError(f"{shown}: {where}.claims[{j}]: expected a claim id of the record, "
-                                        f"found {cid!r}")
+                    if name not in own:
+                        raise ScenarioError(f"{shown}: default parameter {name}.claims[{j}]: expected a claim "
+                                            f"id of the record, found {cid!r}")
+                    fail(f"parameters.{name}.claims[{j}]", f"expected a claim id of the record, found {cid!r}")
     canonical = json.dumps(
         {"scenario": model.model_dump(mode="json", by_alias=True),
          "parameters": {k: v.model_dump(mode="json") for k, v in sorted(merged.items())}},
         sort_keys=True, separators=(",", ":"),
     )
     sha = hashlib.sha256(canonical.encode()).hexdigest()
-    return LoadedScenario(model=model, path=shown, sha256=sha, parameters=merged)
+    return LoadedScenario(model=model, path=shown, sha256=sha, parameters=merged, bases=bases)

@@ -95,7 +95,9 @@ _PLAIN = {
 }
 
 
-def _format_validation_error(path: str, err: ValidationError, data: Any = None) -> str:
+def _format_validation_error(path: str, err: ValidationError, data: Any = None, where=None) -> str:
+    """The one line for ``err``; ``where(field_path)``, if given, makes its head (the file and
+    line a field of an inheriting scenario came from) in place of ``path: field_path``."""
     errors = err.errors(include_url=False)
     # Union members each report; drop the members that do not fit the input's shape.
     errors = [e for e in errors if _relevant(e, data)] or errors
@@ -105,20 +107,21 @@ def _format_validation_error(path: str, err: ValidationError, data: Any = None) 
     best = max(same, key=lambda e: len(e["loc"]))
     fields = {_loc_to_path(e["loc"]) for e in errors}
     msg = _PLAIN.get(best["type"], best["msg"]).removeprefix("Value error, ")
+    head = where(first_path) if where is not None else f"{path}: {first_path}"
     if isinstance(best.get("input"), bool) and best["type"] in ("float_type", "int_type"):
-        text = (f"{path}: {first_path}: expected a number, found "
+        text = (f"{head}: expected a number, found "
                 f"{'true' if best['input'] else 'false'} (true/false is not a number)")
     elif best["type"] == "missing":
-        text = f"{path}: {first_path}: required field is missing"
+        text = f"{head}: required field is missing"
     elif best["type"] == "extra_forbidden":
-        text = f"{path}: {first_path}: unknown field"
+        text = f"{head}: unknown field"
     elif len(same) > 1 and any(e["type"] in ("float_parsing", "float_type", "model_type", "dict_type") for e in same):
-        text = (f"{path}: {first_path}: expected a number or a distribution table "
+        text = (f"{head}: expected a number or a distribution table "
                 f"({{ dist = ..., ... }}), found {_describe(best.get('input'))}")
     elif "found" in msg:
-        text = f"{path}: {first_path}: {msg}"
+        text = f"{head}: {msg}"
     else:
-        text = f"{path}: {first_path}: {msg}, found {_describe(best.get('input'))}"
+        text = f"{head}: {msg}, found {_describe(best.get('input'))}"
     if len(fields) > 1:
         text += f" (and {len(fields) - 1} more error{'s' if len(fields) > 2 else ''})"
     return " ".join(text.split())

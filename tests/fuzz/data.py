@@ -50,7 +50,14 @@ def base_path(name: str) -> Path:
 
 @cache
 def _base_pickle(name: str) -> bytes:
-    return pickle.dumps(tomllib.loads(base_path(name).read_text("utf-8")))
+    path = base_path(name)
+    data = tomllib.loads(path.read_text("utf-8"))
+    if "base" in data:  # an inheriting variant: its merged table (nomonhan_sim.scenario.inherit)
+        from nomonhan_sim.scenario import ScenarioError
+        from nomonhan_sim.scenario.inherit import inherit
+
+        data = inherit(data, str(path), path.parent, None, ScenarioError).data
+    return pickle.dumps(data)
 
 
 def base_data(name: str) -> dict:
