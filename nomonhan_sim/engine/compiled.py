@@ -15,11 +15,13 @@ from ..scenario.loader import LoadedScenario
 from ..scenario.order_schema import hours_after, parse_event
 from ..scenario.phase_schema import phase_end_hours
 from ..vocabulary.classes import EQUIPMENT_CLASSES, FORTIFICATION_LEVEL, POSTURE_LEVEL, TERRAINS
+from ..vocabulary.outcome_names import parse_advance_column
 from .network import all_pairs_next_hop
 
 TASKS = ("move", "attack", "defend", "hold", "withdraw", "pause", "pull_back")
 TASK = {t: i for i, t in enumerate(TASKS)}
-ROADS = ("road", "track", "cross_country")
+ROADS = ("road", "track", "cross_country", "rail")
+RAIL = ROADS.index("rail")
 
 # Trigger kinds (TRIG_AFTER: trig_time hours after the unit's previous order started)
 (TRIG_NONE, TRIG_TIME, TRIG_ARRIVED, TRIG_ENEMY_AT, TRIG_BROKEN, TRIG_ENCIRCLED, TRIG_CAPTURED,
@@ -123,6 +125,8 @@ class Compiled:
     crossing: np.ndarray         # (P, P) bool: the leg crosses the river
     capacity: np.ndarray         # (P, P) supply tons/day the route can pass (inf: no limit)
     road_class: np.ndarray       # (P, P) int index into ROADS (-1 no route)
+    rail_capacity: np.ndarray    # (P, P) men/day a rail route carries each way (inf: no limit or not rail)
+    rail_leg: np.ndarray         # (P, P) int index of each directed rail leg 0..2E-1 (-1: not rail)
     next_hop: np.ndarray         # (P, P) static shortest-path next hop
     terrain: np.ndarray          # (P,) index into vocabulary.TERRAINS (factors: model.qjm_tables)
     fort_level: np.ndarray       # (P,) 0..3
@@ -143,6 +147,13 @@ class Compiled:
     conditions: CompiledConditions = CompiledConditions()   # weather, surprise, air, CEV
     phase_ids: tuple[str, ...] = ()                        # [[phases]], in time order
     phase_end_h: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (n_phases,) hours after hour 0
+    #: ``advance_km.<unit>.day<d>`` outcomes the scenario's [[compare]] names, as (unit index, day)
+    advance_targets: tuple[tuple[int, float], ...] = ()
+
+    @property
+    def n_rail_legs(self) -> int:
+        """Number of directed rail legs (twice the rail routes)."""
+        return int(self.rail_leg.max()) + 1 if self.rail_leg.size else 0
 
     @property
     def S(self) -> int:
@@ -208,6 +219,8 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
     crossing = np.zeros((P, P), bool)
     capacity = np.full((P, P), np.inf)
     road = np.full((P, P), -1, int)
+    rail_cap = np.full((P, P), np.inf)
+    rail_leg = np.full((P, P), -1, int)
     for r in m.routes:
         a, b = p_idx[r.from_], p_idx[r.to]
         km[a, b] = km[b, a] = r.km
@@ -215,6 +228,11 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         if r.capacity_tons_per_day is not None:
             capacity[a, b] = capacity[b, a] = r.capacity_tons_per_day
         road[a, b] = road[b, a] = ROADS.index(r.road)
+        if r.road == "rail":
+            n = int(rail_leg.max()) + 1
+            rail_leg[a, b], rail_leg[b, a] = n, n + 1
+            if r.rail_capacity_men_per_day is not None:
+                rail_cap[a, b] = rail_cap[b, a] = r.rail_capacity_men_per_day
     _, next_hop = all_pairs_next_hop(km)
 
     sources = np.zeros((len(side_ids), P), bool)
@@ -246,6 +264,7 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         scenario=sc, side_ids=side_ids, place_ids=place_ids, unit_ids=unit_ids,
         xy=xy,
         km=km, adj=np.isfinite(km), crossing=crossing, capacity=capacity, road_class=road, next_hop=next_hop,
+        rail_capacity=rail_cap, rail_leg=rail_leg,
         terrain=np.array([TERRAINS.index(p.terrain) for p in m.places], int),
         fort_level=np.array([FORTIFICATION_LEVEL[p.fortification] for p in m.places]),
         disputed=np.array([p.disputed for p in m.places], bool),
@@ -264,5 +283,17 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
         conditions=compile_conditions(sc, side_ids),
         phase_ids=tuple(ph.id for ph in m.phases),
         phase_end_h=np.array(phase_end_hours(m), float),
+        advance_targets=_advance_targets(m, u_idx),
     )
+
+
+def _advance_targets(m, u_idx) -> tuple[tuple[int, float], ...]:
+    """(unit index, day) of every ``advance_km.<unit>.day<d>`` outcome named in [[compare]]
+    (only those are tracked, so a scenario that names none runs exactly as before)."""
+    out = []
+    for t in m.compare:
+        parsed = parse_advance_column(t.outcome)
+        if parsed is not None and parsed[0] in u_idx and (u_idx[parsed[0]], parsed[1]) not in out:
+            out.append((u_idx[parsed[0]], parsed[1]))
+    return tuple(out)
 

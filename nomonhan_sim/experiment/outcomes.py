@@ -21,10 +21,11 @@ import pandas as pd
 from ..model.armour import armour_accounts, serviceable_at_end
 from ..model.control import captured_hours
 from ..model.phases import phase_casualties
+from ..model.rail import finish_advance
 from ..simulation import BatchResult
 from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
-from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, happened_column, phase_casualties_column,
-                                        place_captured_column)
+from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, advance_column, happened_column,
+                                        phase_casualties_column, place_captured_column)
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -69,6 +70,10 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
         for j, ph in enumerate(c.phase_ids):
             for s, sid in enumerate(c.side_ids):
                 out[phase_casualties_column(ph, sid)] = by_phase[:, j, s]
+    if c.advance_targets:  # advance_km.<unit>.day<d>: only those [[compare]] names (model.rail)
+        adv = finish_advance(c, w, res.hours)
+        for j, (i, day) in enumerate(c.advance_targets):
+            out[advance_column(c.unit_ids[i], day)] = adv[:, j]
     for i, uid in enumerate(c.unit_ids):  # per-unit detail: losses by unit and by kind
         out[f"unit.{uid}.casualties"] = lost[:, i]
         for kind in ("killed", "wounded", "captured"):

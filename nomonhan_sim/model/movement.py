@@ -12,6 +12,12 @@ withdraw toward their side's rear by the shortest path through places whose enem
 does not hold or screen them; they stop to rally at the first place out of every enemy
 zone of control (:mod:`nomonhan_sim.model.rally`); with no path they stay put.
 
+Rail legs (``road = "rail"``, :mod:`nomonhan_sim.model.rail`) between two places the
+unit's side holds: every unit moves at ``rail_speed_kmh`` (no road factor, terrain
+mobility, night slowing or fuel stop), after waiting for the line and entraining at its
+``rail_capacity_men_per_day``; the lognormal delay applies to the running time only. Into
+or out of a place its side does not hold, a unit marches along the railway as on a track.
+
 One SimPy process handles all arrivals of all units in all worlds, using
 :class:`~nomonhan_sim.engine.clock.WorldClock` for the per-world times.
 """
@@ -22,11 +28,11 @@ import numpy as np
 import simpy
 
 from ..engine.clock import WorldClock
-from ..engine.compiled import TASK, Compiled
+from ..engine.compiled import RAIL, TASK, Compiled
 from ..engine.state import HALTED, IDLE, MOVING, OUT, World
 from ..engine.eventlog import EventLog
 from ..engine.network import next_hop_toward
-from . import control, daylight, rally
+from . import control, daylight, rail, rally
 from .control import presence, standing  # noqa: F401 (re-exported: callers import them from here)
 from .orders import order_tables
 from .qjm_tables import terrain_factors
@@ -48,12 +54,18 @@ class Movement:
         self.env, self.c, self.w, self.rng, self.stochastic, self.log = env, c, w, rng, stochastic, log
         self.clock = WorldClock(env, (w.R, c.U), resolution)
         p = w.params
-        # speed multiplier per road class index (road, track, cross_country)
+        # speed multiplier per road class index (road, track, cross_country, rail)
         self.terrain_mobility = terrain_factors(c.terrain)[0]  # (P,) r_m
-        self.road_factor = np.stack([p["road_factor_road"], np.ones(w.R), p["road_factor_cross_country"]], 1)
+        # (rail: a placeholder, rail legs run at rail_speed_kmh)
+        self.road_factor = np.stack([p["road_factor_road"], np.ones(w.R), p["road_factor_cross_country"],
+                                     np.ones(w.R)], 1)
         self._orders = order_tables(c)
         self._distances: dict = {}  # next_hop_toward's cache of distances to the rear
+        self.has_rail = bool((c.road_class == RAIL).any())
+        self.rail_queue = rail.RailQueue(c, w.R) if self.has_rail else None
         self.proc = env.process(self._run())
+        if c.advance_targets:  # only when [[compare]] names an advance_km outcome
+            env.process(rail.track_advance(env, c, w, c.scenario.model.engine.duration_hours))
 
     # -- the process ---------------------------------------------------------
     def _run(self):
@@ -180,9 +192,17 @@ class Movement:
             return
         w, c = self.w, self.c
         fuel = w.extra.get("speed_factor")
+        on_rail = None
+        if self.has_rail:  # trains run only between places the unit's side holds (model.rail)
+            here0, side = w.loc[r, u], c.unit_side[u]
+            on_rail = ((c.road_class[here0, nxt] == RAIL) & (w.control[r, here0] == side)
+                       & (w.control[r, nxt] == side))
         if fuel is not None:  # out of fuel: stay put, the battle step retries every step
             f = fuel[r, u]
             keep = f > 0
+            if on_rail is not None:
+                keep |= on_rail  # trains do not burn the unit's fuel
+                on_rail = on_rail[keep]
             w.mode[r[~keep], u[~keep]] = IDLE
             r, u, nxt, t0, f = r[keep], u[keep], nxt[keep], np.asarray(t0)[keep], f[keep]
             if r.size == 0:
@@ -191,11 +211,21 @@ class Movement:
         speed = w.speed[r, u] * self.road_factor[r, c.road_class[here, nxt]] * self.terrain_mobility[nxt]
         if fuel is not None:
             speed = speed * f
+        if on_rail is not None:
+            speed = np.where(on_rail, w.params["rail_speed_kmh"][r], speed)
         hours = c.km[here, nxt] / speed
         if self.stochastic:
             sigma = w.params["march_delay_sigma"][r]
             hours = hours * np.exp(self.rng.normal(0.0, 1.0, r.size) * sigma)
-        hours = daylight.leg_hours(c, w.params, r, u, np.asarray(t0, float), hours)
+        if on_rail is not None:
+            t0a = np.broadcast_to(np.asarray(t0, float), r.shape)
+            day = daylight.leg_hours(c, w.params, r, u, t0a, hours)
+            wait, load = self.rail_queue.depart(c, r[on_rail], here[on_rail], nxt[on_rail],
+                                                w.pers[r[on_rail], u[on_rail]], t0a[on_rail])
+            hours = np.where(on_rail, hours, day)
+            hours[on_rail] += wait + load
+        else:
+            hours = daylight.leg_hours(c, w.params, r, u, np.asarray(t0, float), hours)
         hours = hours + np.where(c.crossing[here, nxt], w.params["river_crossing_hours"][r], 0.0)
         hours = hours + control.contact_delay_hours(c, w, r, u, nxt, self._zoc)
         w.leg_to[r, u] = nxt

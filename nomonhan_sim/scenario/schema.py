@@ -37,7 +37,7 @@ from .limits import (MAX_MEN_PER_UNIT, MAX_COMBAT_STEP_HOURS, MAX_DURATION_HOURS
                      MIN_COMBAT_STEP_HOURS, MULTIPLIER, PIECES, SHARE_POSITIVE, ClockTime, DateTime, Flag, Id, Number, Ranged)
 from .quantity import Distribution, Quantity, _num
 
-RoadClass = Literal["road", "track", "cross_country"]
+RoadClass = Literal["road", "track", "cross_country", "rail"]
 UnitType = Literal[
     "infantry", "rifle", "motor_rifle", "tank", "motor_armoured", "cavalry",
     "artillery", "machine_gun", "airborne", "engineer", "reconnaissance", "border_guard",
@@ -184,13 +184,26 @@ class Route(_Model):
     km: Number = Field(gt=0, le=MAX_KM, description=f"Length, km (> 0, at most {MAX_KM:g}).")
     road: RoadClass = Field(
         "track", description="Road class: speed × road_factor_road on a road, × 1 on a track, "
-        "× road_factor_cross_country across country.")
+        "× road_factor_cross_country across country; on a railway (``rail``) every unit moves at "
+        "rail_speed_kmh, whatever its type, terrain or fuel.")
     river_crossing: Flag = Field(
         False, description="The route crosses a river: each passage takes river_crossing_hours more.")
     capacity_tons_per_day: Number | None = Field(
         None, gt=0, le=MAX_TONS, description="Most supply tons per day that can pass this route to units beyond it "
         "(a bridge's or ferry's capacity); none: no limit.")
+    rail_capacity_men_per_day: Number | None = Field(
+        None, gt=0, le=MAX_MEN_PER_UNIT, description="Rail routes only: men per day the line carries in each "
+        "direction; a unit of m men holds the line for 24 m / capacity hours and the next unit waits until "
+        "it is through; none: no limit.")
     source: str = Field(description="Where the length and road class come from.")
+
+    @field_validator("rail_capacity_men_per_day")
+    @classmethod
+    def _rail_only(cls, v, info):
+        road = info.data.get("road", "track")
+        if v is not None and road != "rail":
+            raise ValueError(f"expected no rail capacity on a road = \"{road}\" route (rail routes only)")
+        return v
 
 
 class Unit(_Model):

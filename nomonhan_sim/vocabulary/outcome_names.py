@@ -13,6 +13,7 @@ Every column is listed in ``docs/results.md``.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from .classes import EQUIPMENT_CLASSES
@@ -85,12 +86,40 @@ def phase_casualties_column(phase: str, side: str) -> str:
     return f"{PHASE_CASUALTIES}.{phase}.{side}"
 
 
+#: how far a unit got: ``advance_km.<unit id>.day<d>`` (only when ``[[compare]]`` names it)
+ADVANCE = "advance_km"
+_ADVANCE_RE = re.compile(r"^advance_km\.([a-z][a-z0-9_]*)\.day(\d+(?:\.\d+)?)$")
+
+
+def advance_column(unit: str, day: float) -> str:
+    """``("gta6", 3)`` -> ``advance_km.gta6.day3`` (``day3.5`` for a fractional day)."""
+    return f"{ADVANCE}.{unit}.day{float(day):g}"
+
+
+def parse_advance_column(name: str) -> tuple[str, float] | None:
+    """``advance_km.gta6.day3`` -> ``("gta6", 3.0)``; None for any other name."""
+    m = _ADVANCE_RE.match(name)
+    if m is None or advance_column(m.group(1), float(m.group(2))) != name:  # one spelling per column
+        return None
+    return m.group(1), float(m.group(2))
+
+
+class OutcomeNames(set):
+    """A set of outcome names that also contains every ``advance_km.<unit>.day<d>``: those
+    columns exist for any unit and day, and are computed for the ones ``[[compare]]`` names."""
+
+    def __contains__(self, name) -> bool:
+        return set.__contains__(self, name) or (isinstance(name, str) and parse_advance_column(name) is not None)
+
+
 def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iterable[str] = ()) -> set[str]:
     """Every outcome name of a scenario with these side ids (what ``[[compare]]`` may name);
     ``places``: ids of the disputed places held at hour 0 (their ``captured_day``);
-    ``phases``: ids of the scenario's ``[[phases]]`` (casualties by phase)."""
+    ``phases``: ids of the scenario's ``[[phases]]`` (casualties by phase). ``in`` also
+    accepts ``advance_km.<unit>.day<d>`` (:class:`OutcomeNames`)."""
     sides = list(sides)
-    names = set(GLOBAL_OUTCOMES) | {place_captured_column(p) for p in places}
+    names = OutcomeNames(GLOBAL_OUTCOMES) | {place_captured_column(p) for p in places}
+    names = OutcomeNames(names)
     names |= {phase_casualties_column(ph, s) for ph in phases for s in sides}
     for s in sides:
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
@@ -116,6 +145,10 @@ def describe(name: str) -> tuple[str, str]:
             return "days", f"Time {pid} first passed from its hour-0 holder to the other side (NaN: never)"
         if what == "captured_happened":
             return "bool", f"Whether {pid} passed from its hour-0 holder to the other side within the run"
+    if head == ADVANCE:
+        uid, _, day = rest.rpartition(".")
+        return "km", (f"Farthest straight-line distance of unit {uid} from its start place by hour 24 x "
+                      f"{day.removeprefix('day')} (places reached, and the point along a leg under way)")
     if head == PHASE_CASUALTIES:
         phase, _, side = rest.partition(".")
         return "men", f"Personnel {side} lost in phase {phase} (all kinds; [[phases]] gives its dates)"
