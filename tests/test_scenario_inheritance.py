@@ -181,6 +181,38 @@ def test_frontal_differs_from_august_only_in_the_orders_of_the_flank_groups(augu
     assert set(was) == set(now)  # every unit keeps orders; the others' are the base's
 
 
+def test_no_surprise_differs_from_august_only_in_having_no_surprise(august):
+    base, v = _check(august, "no_surprise", {("conditions", "surprise"): DELETE},
+                     differing=SCENARIO_TEXTS | {("conditions", "surprise")})
+    assert base.model.conditions.surprise is not None and v.model.conditions.surprise is None
+
+
+def test_air_parity_differs_from_august_only_in_the_air_superiority(august):
+    src = _variant("air_parity")[2]["conditions"]["source"]
+    assert src.startswith("variant air_parity: no air superiority (parity) - counterfactual, no source")
+    base, v = _check(august, "air_parity", {("conditions", "air_superiority"): DELETE, ("conditions", "source"): src},
+                     differing=SCENARIO_TEXTS | {("conditions", "air_superiority"), ("conditions", "source")})
+    assert base.model.conditions.air_superiority == "soviet" and v.model.conditions.air_superiority is None
+
+
+def test_7th_division_differs_from_august_only_by_one_added_unit_and_its_orders(august):
+    base, base_raw = august
+    var = _variant("7th_division")[2]
+    (unit,) = var["units"]
+    assert unit["id"] == "ir7_rest" and unit["personnel"] == 8000 and "[KAMIIE-15]" in unit["source"]
+    assert {o["unit"] for o in var["orders"]} == {"ir7_rest"}
+    want = copy.deepcopy(base_raw)
+    want["units"].append(unit)        # a new id goes to the end of the list
+    want["orders"] += var["orders"]   # orders of a unit the base has none for go at the end
+    for k in ("name", "question", "description"):
+        want["scenario"][k] = var["scenario"][k]
+    path, v, _ = _variant("7th_division")
+    assert v.model.model_dump(mode="json") == scenario_from_dict(want, "expected").model.model_dump(mode="json")
+    got = differences(base.model.model_dump(mode="json"), v.model.model_dump(mode="json"))
+    assert got == SCENARIO_TEXTS | {("units", "id=ir7_rest"), ("orders",)}
+    assert len(v.model.orders) == len(base.model.orders) + 2
+
+
 @pytest.mark.parametrize("s", [s for s in bundled_scenarios() if "base" in raw(s.path)], ids=lambda s: s.short_name)
 def test_every_inheriting_bundled_variant_is_short_and_says_what_differs(s):
     text = s.path.read_text("utf-8")
