@@ -28,6 +28,8 @@ from .html import esc, figure_block, figure_png, page, table
 from ..experiment.store import StoreError, read_results, results_scenario, run_scenario
 from ..experiment.summary import fmt, summarise
 
+#: Days of the battle maps (D+0 is hour 0); a run shorter than the last one gets four
+#: evenly spaced moments from its start to its end instead.
 MAP_DAYS = (0, 3, 5, 11)
 
 
@@ -106,10 +108,12 @@ def _traced_figures(parts: ReportParts, res, n: int) -> None:
 
     sc = parts.scenario
     last_day = sc.model.engine.duration_hours / 24.0
-    days = [d for d in MAP_DAYS if d <= last_day] or [0]
+    days = [d for d in MAP_DAYS if d <= last_day]
+    if len(days) < len(MAP_DAYS):  # a short run (May 1939: 2 days): four even moments of it
+        days = [round(last_day * k / 3, 2) for k in range(4)]
     fig = battle_map_series(res, days=days, world=0, ncols=2 if len(days) == 4 else len(days))
     parts.figures.append(("fig-maps", figure_png(fig, dpi=80),
-                          f"Battle map of world 0 of this run at D+{', D+'.join(str(d) for d in days)} "
+                          f"Battle map of world 0 of this run at D+{', D+'.join(f'{d:g}' for d in days)} "
                           f"(D = {sc.model.engine.start:%d %b %Y %H:%M}): unit symbols at their positions, "
                           f"movement arrows of the preceding 12 hours, encircled pockets shaded."))
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.4), constrained_layout=True)

@@ -147,8 +147,7 @@ def describe(name: str) -> tuple[str, str]:
             return "bool", f"Whether {pid} passed from its hour-0 holder to the other side within the run"
     if head == ADVANCE:
         uid, _, day = rest.rpartition(".")
-        return "km", (f"Farthest straight-line distance of unit {uid} from its start place by hour 24 x "
-                      f"{day.removeprefix('day')} (places reached, and the point along a leg under way)")
+        return "km", f"Straight-line advance of {uid} from its start by day {day.removeprefix('day')}"
     if head == PHASE_CASUALTIES:
         phase, _, side = rest.partition(".")
         return "men", f"Personnel {side} lost in phase {phase} (all kinds; [[phases]] gives its dates)"
