@@ -152,7 +152,8 @@ def test_list_shows_every_bundled_scenario_with_its_question(capsys):
         assert block["scale"].startswith(f"{len(sc.model.units)} units; men ")
         assert all(f"{side} {men_text(sc, side)}" in block["scale"] for side in sc.model.sides)
         assert " km²) over the " in block["scale"] and f"of {len(sc.model.places)}" in block["scale"]
-        assert block["record"] == f"yes ({len(sc.model.compare)} outcomes compared)"
+        assert block["record"] == (f"yes ({len(sc.model.compare)} outcomes compared)" if sc.model.compare
+                                   else "no (no [[compare]] entries)")
         assert ("base" in block) == bool(sc.bases)
     august = lines.index("august  khalkhin_gol_1939_august")
     assert "20 Aug 05:45 – 1 Sep 1939 05:45; 288 h (12 days) simulated" in lines[august + 2]
@@ -194,3 +195,20 @@ def test_commands_without_a_scenario_use_the_bundled_default(capsys):
 def test_narrate_takes_a_bundled_name(capsys):
     assert main(["narrate", "august", "--seed", "1", "--kinds", "ring_closed"]) == 0
     assert "ring" in capsys.readouterr().out.lower()
+
+
+@pytest.mark.parametrize("s", bundled_scenarios(), ids=lambda s: s.short_name)
+def test_every_bundled_scenario_validates_and_runs_10_worlds(s, capsys):
+    """From the CLI, as a user would: validate, then a 10-world run whose outcomes are finite
+    where they are counts of men (a scenario that breaks is caught here, not by its user)."""
+    import numpy as np
+
+    from nomonhan_sim.experiment import run_experiment
+
+    assert main(["validate", s.short_name]) == 0
+    assert capsys.readouterr().out.startswith(f"OK {s.short_name}")
+    df = run_experiment(s.load(), replicates=10, seed=1, workers=1).outcomes
+    assert len(df) == 10
+    for side in s.load().model.sides:
+        v = df[f"casualties.{side}"].to_numpy(float)
+        assert np.isfinite(v).all() and (v >= 0).all()
