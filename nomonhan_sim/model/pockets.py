@@ -65,14 +65,14 @@ def killed_share(c: Compiled, w: World) -> np.ndarray:
 def _draw(rng: np.random.Generator | None, n: np.ndarray, p: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Men out of ``n`` with probability ``p`` where ``mask``: ``Binomial(n, p)`` with ``rng``,
     ``n · p`` without; zero elsewhere. ``p`` broadcasts to ``n``."""
-    p = np.clip(np.broadcast_to(p, n.shape), 0.0, 1.0)
     out = np.zeros_like(n, dtype=float)
     if not mask.any():
         return out
+    pm = np.clip(np.broadcast_to(p, n.shape)[mask], 0.0, 1.0)  # only where drawn
     if rng is None:
-        out[mask] = n[mask] * p[mask]
+        out[mask] = n[mask] * pm
     else:
-        out[mask] = rng.binomial(np.rint(n[mask]).astype(np.int64), p[mask])
+        out[mask] = rng.binomial(np.rint(n[mask]).astype(np.int64), pm)
     return out
 
 

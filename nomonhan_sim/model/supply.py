@@ -52,11 +52,12 @@ def _as_slice(idx: np.ndarray) -> np.ndarray | slice:
 
 def _sum_over_units(x: np.ndarray) -> np.ndarray:
     """``x.sum(axis=1)`` of an ``(R, n, 4)`` array, unit after unit: the order in which numpy
-    adds along that axis (so the same bits), without its slow inner loop of length 4."""
-    out = x[:, 0, :].copy()
-    for i in range(1, x.shape[1]):
-        out += x[:, i, :]
-    return out
+    adds along that axis (so the same bits), without its slow inner loop of length 4.
+
+    The units are moved to the front of a contiguous copy, whose sum over the first axis
+    numpy adds row after row (pairwise summation applies only along the last axis)."""
+    R, n, k = x.shape
+    return np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(n, R * k).sum(axis=0).reshape(R, k)
 
 
 class Supply:
