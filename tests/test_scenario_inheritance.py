@@ -444,3 +444,11 @@ def test_the_examples_of_docs_scenarios_load():
     r = scenario_from_dict(tomllib.loads('base = "august"\n' + removal), "docs removal")
     assert "mcd_6" not in {u.id for u in r.model.units} and r.model.logistics.buildup_start is None
     assert not {frozenset((x.from_, x.to)) for x in r.model.routes} & {frozenset(("noro", "remizov"))}
+
+
+def test_validate_names_the_base_a_variant_inherits_from(capsys):
+    assert main(["validate", "august_frontal"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("OK august_frontal: ") and out.endswith("; inherits from khalkhin_gol_1939_august.toml")
+    assert main(["validate", "august"]) == 0
+    assert "inherits" not in capsys.readouterr().out

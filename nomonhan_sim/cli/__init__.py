@@ -261,7 +261,8 @@ def _dispatch(args) -> int:
             sc = load_scenario(resolve_scenario(args.scenario))
             m = sc.model
             print(f"OK {args.scenario or DEFAULT_SCENARIO}: {len(m.places)} places, {len(m.routes)} routes, "
-                  f"{len(m.units)} units, {len(m.orders)} orders; sha256 {sc.sha256[:12]}")
+                  f"{len(m.units)} units, {len(m.orders)} orders; sha256 {sc.sha256[:12]}"
+                  + (f"; inherits from {' <- '.join(Path(b).name for b in sc.bases)}" if sc.bases else ""))
             return 0
         sc = load_scenario(resolve_scenario(args.scenario))  # a bundled name or a file
         if args.command == "narrate":

@@ -395,5 +395,6 @@ def run_scenario(path: str | Path, manifest: dict):
     want = manifest.get("scenario_sha256")
     if want and sc.sha256 != want:
         raise StoreError(f"{path}: scenario changed since the run (sha256 {sc.sha256[:12]}, manifest "
-                         f"{str(want)[:12]}); give --scenario with the file the run used")
+                         f"{str(want)[:12]}; the hash covers the file and the package's default "
+                         f"parameters it uses); give --scenario with the file the run used, or rerun")
     return sc
