@@ -17,13 +17,13 @@ from nomonhan_sim.experiment import run_experiment
 from nomonhan_sim.record import load_record
 from nomonhan_sim.scenario import load_scenario
 from conftest import ROOT, SCENARIOS
+from sourcing import uncited
 
 BASE = "kantokuen_1941_autumn"
 VARIANTS = ("kantokuen_1941_autumn_june_forces", "kantokuen_1941_autumn_notes_transfers")
 FILES = {name: SCENARIOS / f"{name}.toml" for name in (BASE, *VARIANTS)}
 # the mechanism of tests/test_august_scenario.py and tests/test_manchuria_1945.py, with tags upper case
 # only (so that '[conditions]' in a text is not taken for a source tag)
-CITED = re.compile(r"\[[A-Z0-9][A-Z0-9-]+\]|\d{3}_[0-9a-f]{16}\.txt|(?i:derived|estimate)")
 TAG = re.compile(r"\[([A-Z0-9][A-Z0-9-]+)\]")
 CLAIM_ID = re.compile(r"\b(?:n1941|seed000|seed001)\.[a-z0-9_.]*[a-z0-9]")
 SOURCES_MD = ROOT / "docs" / "sources.md"
@@ -74,14 +74,7 @@ def test_validates_and_runs_ten_worlds_fast(name, capsys):
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_every_figure_carries_a_source(name, scenarios):
     m = scenarios[name].model
-    for kind, items in (("units", m.units), ("places", m.places), ("routes", m.routes)):
-        for i, item in enumerate(items):
-            assert CITED.search(item.source), f"{kind}[{i}] ({getattr(item, 'id', '')}) source: {item.source!r}"
-    for s in m.sides.values():
-        assert CITED.search(s.source)
-    for o in m.orders:
-        assert CITED.search(o.note), o.unit
-    assert m.conditions is not None and CITED.search(m.conditions.source)
+    assert uncited(m, orders=True, conditions=True) == []
     assert not m.parameters, "the package's calibrated parameters are used unchanged"
 
 

@@ -22,12 +22,12 @@ from nomonhan_sim.record.compare import compare_outcomes
 from nomonhan_sim.scenario import load_scenario
 from nomonhan_sim.scenario.bundled import resolve_scenario, short_name
 from conftest import ROOT, SCENARIOS
+from sourcing import uncited
 
 MAY = SCENARIOS / "khalkhin_gol_1939_may.toml"
 JULY = SCENARIOS / "khalkhin_gol_1939_july.toml"
 FILES = {"may": MAY, "july": JULY}
 #: the August scenario's test of a source text (tests/test_august_scenario.py)
-CITED = re.compile(r"\[[A-Z0-9][A-Z0-9-]+\]|\d{3}_[0-9a-f]{16}\.txt|derived|estimate|CDB90", re.I)
 TAG = re.compile(r"\[([A-Z0-9][A-Z0-9-]+)\]")
 SOURCES_MD = ROOT / "docs" / "sources.md"
 #: the only parameters the files may set: the August scenario's per-side tables, same values
@@ -90,18 +90,7 @@ def test_header_says_what_it_asks_and_which_claims_it_is_compared_with(scenario)
 # --- sources ---------------------------------------------------------------------------------------
 
 def test_every_figure_carries_a_source(scenario):
-    m = scenario.model
-    for kind, items in (("units", m.units), ("places", m.places), ("routes", m.routes)):
-        for i, item in enumerate(items):
-            assert CITED.search(item.source), f"{kind}[{i}] ({getattr(item, 'id', '')}) source: {item.source!r}"
-    for name, p in m.parameters.items():
-        for q in (p.values() if isinstance(p, dict) else [p]):
-            assert CITED.search(q.source) or "Lawrence" in q.source, name
-    for t in m.compare:
-        assert t.claims or CITED.search(t.source), t.outcome
-    for s in m.sides.values():
-        assert CITED.search(s.source)
-    assert m.conditions is None or CITED.search(m.conditions.source)
+    assert uncited(scenario.model, orders=True, conditions=scenario.model.conditions is not None) == []
 
 
 def test_every_tag_cited_resolves_in_docs_sources(scenario):
