@@ -3,14 +3,14 @@ advance_km measures how far a unit got (nomonhan_sim.model.rail)."""
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
 from nomonhan_sim.engine.compiled import compile_scenario
 from nomonhan_sim.experiment.outcomes import batch_outcomes
 from nomonhan_sim.scenario import ScenarioError, load_scenario, scenario_from_dict
-from conftest import fixture_dict, run
+from conftest import run
+from test_movement import arrivals, march_dict
 from test_scenario_errors import dump_toml
 
 RAIL_SPEED = 12.5  # package default, km/h (nomonhan_sim/data/default_parameters.toml)
@@ -18,12 +18,8 @@ RAIL_SPEED = 12.5  # package default, km/h (nomonhan_sim/data/default_parameters
 
 def rail_dict(capacity: float | None = None, second: bool = False) -> dict:
     """The march fixture of tests/test_movement.py with blue_base - crossroads (10 km) a railway."""
-    d = copy.deepcopy(fixture_dict("duel.toml"))
-    d["engine"]["duration_hours"] = 30
-    d["units"] = [d["units"][0] | {"start": "blue_base", "type": "tank", "personnel": 3000},
-                  d["units"][1] | {"start": "red_base"}]
-    d["orders"] = [{"unit": "blue_1", "task": "move", "objective": "red_base"},
-                   {"unit": "red_1", "task": "withdraw"}]
+    d = march_dict()
+    d["units"][0] |= {"personnel": 3000}
     if second:
         d["units"].insert(1, d["units"][0] | {"id": "blue_2", "name": "Blue second", "type": "rifle",
                                               "personnel": 2000})
@@ -32,14 +28,7 @@ def rail_dict(capacity: float | None = None, second: bool = False) -> dict:
     d["routes"][0]["road"] = "rail"
     if capacity is not None:
         d["routes"][0]["rail_capacity_men_per_day"] = capacity
-    d["parameters"] = {"speed_motor_kmh": {"value": 10.0, "source": "test"},
-                       "zoc_delay_hours": {"value": 0.0, "source": "test"},
-                       "motor_deployment_hours": {"value": 0.0, "source": "test"}}
     return d
-
-
-def arrivals(res, unit):
-    return [(e[0], res.compiled.place_ids[e[4]]) for e in res.log.records() if e[3] == "arrived" and e[2] == unit]
 
 
 def test_rail_leg_runs_at_the_rail_speed_for_any_unit_type():
