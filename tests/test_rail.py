@@ -3,7 +3,6 @@ advance_km measures how far a unit got (nomonhan_sim.model.rail)."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from nomonhan_sim.engine.compiled import compile_scenario
