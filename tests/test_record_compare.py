@@ -110,3 +110,21 @@ def test_unknown_claim_id_is_a_scenario_error():
     d["compare"] = [{"outcome": "ring_closed_day", "claims": ["no.such.claim"]}]
     with pytest.raises(ScenarioError, match=r"compare\[0\]\.claims\[0\]: expected a claim id"):
         scenario_from_dict(d, "pocket")
+
+
+def test_a_unit_outcome_can_be_compared_and_an_unknown_unit_or_class_is_refused():
+    """``unit.<id>.casualties`` (and killed, wounded, captured) are comparable; a unit the
+    scenario does not have, or short hours in a scenario without [logistics], are one line."""
+    from nomonhan_sim.experiment import run_experiment
+    from nomonhan_sim.scenario import ScenarioError
+
+    unit = fixture_dict("pocket.toml")["units"][0]["id"]
+    sc = scenario_with([{"outcome": f"unit.{unit}.casualties", "low": 10, "high": 100, "source": "synthetic"},
+                        {"outcome": f"unit.{unit}.killed", "low": 1, "high": 50, "source": "synthetic"}])
+    df = run_experiment(sc, replicates=20, seed=3, workers=1).outcomes
+    rows = compare_outcomes(df, sc, Record(()))
+    assert [r.outcome for r in rows] == [f"unit.{unit}.casualties", f"unit.{unit}.killed"]
+    assert all(np.isfinite(r.median) for r in rows)
+    for bad in ("unit.nobody.casualties", f"unit.{unit}.short_hours.fuel", f"unit.{unit}.morale"):
+        with pytest.raises(ScenarioError, match=r"compare\[0\]\.outcome: expected an outcome name"):
+            scenario_with([{"outcome": bad, "low": 1, "high": 2, "source": "synthetic"}])

@@ -24,8 +24,8 @@ from ..model.phases import phase_casualties
 from ..model.rail import finish_advance
 from ..simulation import BatchResult
 from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
-from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, advance_column, happened_column,
-                                        phase_casualties_column, place_captured_column)
+from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, UNIT_LOSS_KINDS, advance_column,
+                                        happened_column, phase_casualties_column, place_captured_column)
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -76,7 +76,7 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
             out[advance_column(c.unit_ids[i], day)] = adv[:, j]
     for i, uid in enumerate(c.unit_ids):  # per-unit detail: losses by unit and by kind
         out[f"unit.{uid}.casualties"] = lost[:, i]
-        for kind in ("killed", "wounded", "captured"):
+        for kind in UNIT_LOSS_KINDS[1:]:  # killed, wounded, captured
             out[f"unit.{uid}.{kind}"] = getattr(w, kind)[:, i]
     sup = w.extra.get("supply")
     if sup is not None:

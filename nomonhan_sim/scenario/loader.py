@@ -204,7 +204,8 @@ def _check_references(sc: Scenario, fail) -> None:
 
     check_phases(sc, fail)
     known = outcome_names(sc.sides, [p.id for p in sc.places if p.disputed and p.holder],
-                          [ph.id for ph in sc.phases])
+                          [ph.id for ph in sc.phases], [u.id for u in sc.units],
+                          supply=sc.logistics is not None)
     record = None
     for i, c in enumerate(sc.compare):
         if c.claims and record is None:

@@ -37,6 +37,8 @@ SIDE_OUTCOMES = {
     "stock_at_h_hour": ("t", "Tons held in depots and by units at H-hour"),
 }
 SUPPLY_SHORT = ("ammunition", "fuel")
+#: Per-unit losses (men): all kinds, and killed, wounded, captured (``unit.<id>.<kind>``).
+UNIT_LOSS_KINDS = ("casualties", "killed", "wounded", "captured")
 
 ID_COLUMNS = ("replicate", "seed", "chunk")
 #: drawn inputs: ``input.`` + the scenario path of the drawn field
@@ -112,11 +114,15 @@ class OutcomeNames(set):
         return set.__contains__(self, name) or (isinstance(name, str) and parse_advance_column(name) is not None)
 
 
-def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iterable[str] = ()) -> set[str]:
+def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iterable[str] = (),
+                  units: Iterable[str] = (), supply: bool = True) -> set[str]:
     """Every outcome name of a scenario with these side ids (what ``[[compare]]`` may name);
     ``places``: ids of the disputed places held at hour 0 (their ``captured_day``);
-    ``phases``: ids of the scenario's ``[[phases]]`` (casualties by phase). ``in`` also
-    accepts ``advance_km.<unit>.day<d>`` (:class:`OutcomeNames`)."""
+    ``phases``: ids of the scenario's ``[[phases]]`` (casualties by phase); ``units``: unit
+    ids (``unit.<id>.casualties``, ``.killed``, ``.wounded``, ``.captured`` and, with
+    ``supply`` (the scenario has ``[logistics]``), ``unit.<id>.short_hours.<class>`` and
+    ``short_unit_hours.<side>.<class>``). ``in`` also accepts
+    ``advance_km.<unit>.day<d>`` (:class:`OutcomeNames`)."""
     sides = list(sides)
     names = OutcomeNames(GLOBAL_OUTCOMES) | {place_captured_column(p) for p in places}
     names = OutcomeNames(names)
@@ -125,7 +131,12 @@ def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iter
         names |= {f"{o}.{s}" for o in SIDE_OUTCOMES}
         names |= {f"equipment_lost.{s}.{k}" for k in EQUIPMENT_CLASSES}
         names |= {f"{o}.{s}.{k}" for o in ARMOUR_OUTCOMES for k in ARMOUR_OUTCOME_CLASSES}
-        names |= {f"short_unit_hours.{s}.{k}" for k in SUPPLY_SHORT}
+        if supply:
+            names |= {f"short_unit_hours.{s}.{k}" for k in SUPPLY_SHORT}
+    for u in units:
+        names |= {f"unit.{u}.{kind}" for kind in UNIT_LOSS_KINDS}
+        if supply:
+            names |= {f"unit.{u}.short_hours.{k}" for k in SUPPLY_SHORT}
     return names
 
 
@@ -156,7 +167,7 @@ def describe(name: str) -> tuple[str, str]:
         what, _, cls = detail.partition(".")
         if what == "short_hours":
             return "hours", f"Hours unit {uid} spent short of {cls} (below 20 % of a basic load)"
-        if what in ("casualties", "killed", "wounded", "captured"):
+        if what in UNIT_LOSS_KINDS:
             return "men", f"Men of unit {uid} {'lost (all kinds)' if what == 'casualties' else what}"
     if head == "short_unit_hours":
         side, _, cls = rest.partition(".")
