@@ -8,10 +8,7 @@ be a single line ``FILE: FIELD.PATH: what was expected, what was found``.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import importlib.util
-import json
-import re
 import subprocess
 import sys
 import tomllib
@@ -21,39 +18,11 @@ from typing import Any, Callable
 import pytest
 
 from nomonhan_sim.scenario import ScenarioError, load_scenario
+from fuzz.data import dump_toml  # the tiny TOML writer (other test files import it from here)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "duel.toml"
 BASE: dict[str, Any] = tomllib.loads(FIXTURE.read_text("utf-8"))
-
-
-# --- a tiny TOML writer: every top-level key as one `key = <inline value>` line ---
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else json.dumps(k)
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (dt.datetime, dt.date, dt.time)):
-        return v.isoformat()
-    if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
-def dump_toml(data: dict[str, Any]) -> str:
-    return "".join(f"{_key(k)} = {_value(v)}\n" for k, v in data.items())
 
 
 # --- mutations of the parsed fixture ---

@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from ..vocabulary.input_files import parse_text, read_limited, too_deep
+from ..vocabulary.input_files import parse_text, path_text, read_limited, too_deep
 
 #: The package's claim files, found with importlib.resources wherever the package is
 #: installed (a :class:`~pathlib.Path` for any install in a folder: editable or wheel).
@@ -220,13 +220,6 @@ class Record:
         return sorted({c.source.seed for c in self.claims if c.source.seed})
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
-
-
 def _read_claims(path: Traversable) -> dict:
     """The parsed TOML of one claim file, or RecordError (one line naming the file)."""
     if isinstance(path, Path):
@@ -288,7 +281,7 @@ def _load_record(directory: Traversable, stamp: tuple) -> Record:
             f = ClaimFile.model_validate(data)
         except ValidationError as exc:
             e = exc.errors(include_url=False)[0]
-            raise RecordError(" ".join(f"{path}: {_loc(e['loc']) or '(top level)'}: {_message(e)}".split())) from None
+            raise RecordError(" ".join(f"{path}: {path_text(e['loc'])}: {_message(e)}".split())) from None
         for i, c in enumerate(f.claims):
             if c.id in seen:
                 raise RecordError(f"{path}: claims[{i}].id: duplicate claim id {c.id!r} (also in {seen[c.id]})")

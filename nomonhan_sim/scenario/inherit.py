@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..vocabulary.input_files import parse_text, read_limited
+from ..vocabulary.input_files import parse_text, path_text, read_limited
 from .limits import MAX_DEPTH, MAX_FILE_BYTES
 from .physical_checks import check_size
 from .toml_lines import key_lines, line_of
@@ -83,14 +83,6 @@ def _item_key(where: tuple, item: Any) -> Any:
 def _unit_of(order: Any) -> str | None:
     unit = order.get("unit") if isinstance(order, Mapping) else None
     return unit if isinstance(unit, str) else None
-
-
-def path_text(path: tuple) -> str:
-    """``("units", 3, "personnel")`` -> ``units[3].personnel``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "(top level)"
 
 
 def parse_path(text: str) -> tuple | None:

@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..vocabulary.input_files import path_text
+
 
 _UNION_TAGS = {"float", "Distribution", "int", "str", "Parameter", "dict[str,Parameter]"}
 
@@ -27,15 +29,8 @@ def _is_tag(part: Any) -> bool:
 
 
 def _loc_to_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _is_tag(part) or part == "[key]":
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
+    """A pydantic loc as a field path, its union tags and ``[key]`` markers left out."""
+    return path_text(tuple(p for p in loc if isinstance(p, int) or not (_is_tag(p) or p == "[key]")))
 
 
 def _describe(value: Any) -> str:

@@ -62,7 +62,9 @@ def read_limited(path: str | os.PathLike, shown: str, max_bytes: int, error: typ
     return raw
 
 
-def _loc(path: tuple) -> str:
+def path_text(path: tuple) -> str:
+    """A field's path as messages name it: ``("units", 3, "personnel")`` -> ``units[3].personnel``
+    (the empty path: ``(top level)``)."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
@@ -83,7 +85,7 @@ def too_deep(data: Any, max_depth: int) -> str | None:
         else:
             continue
         if depth >= max_depth:  # the first few keys name the field; the rest is the nesting
-            return _loc(where[:4]) + ("..." if len(where) > 4 else "")
+            return path_text(where[:4]) + ("..." if len(where) > 4 else "")
         stack.extend((v, where + (k,), depth + 1) for k, v in items
                      if isinstance(v, (Mapping, list)))
     return None

@@ -23,6 +23,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from nomonhan_sim.vocabulary.input_files import path_text
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 BUNDLED = ROOT / "scenarios"
@@ -117,11 +119,8 @@ Path_ = tuple  # keys and indices from the top
 
 
 def show(path: Path_) -> str:
-    """A path as the loader names a field: ``units[3].personnel``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
+    """A path as the loader names a field: ``units[3].personnel`` (``""`` for the empty path)."""
+    return path_text(path) if path else ""
 
 
 def pattern(path: Path_) -> str:
