@@ -16,6 +16,7 @@ from matplotlib import patheffects as pe
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Polygon
 
+from ..engine.compiled import ROADS
 from ..engine.state import MOVING, OUT
 from .map_geometry import (
     _clip_segment, _clusters, _hull, _inside, _layout, _river, _river_x, _short_names, _side_name, _snapshot,
@@ -26,6 +27,8 @@ from .symbols import draw_unit, side_colour, symbol_extent, tint
 
 RIVER = "#3B7DD8"
 ROUTE = "#A0A0A0"
+RAILWAY = "#555555"
+RAIL = ROADS.index("rail")
 #: places on the Mongolian-claimed border (the Khalkhin Gol scenarios), south to north by y
 MONGOLIAN_CLAIM_PLACES = ("border_north", "ne_exit", "nomonhan", "border_south")
 _HALO = [pe.withStroke(linewidth=2.2, foreground="white")]
@@ -39,10 +42,12 @@ def battle_map(ax, res, world: int = 0, hour: float | None = None, arrows_hours:
                legend: bool = True, title: str | bool = True, pocket_join_km: float = 15.0) -> dict:
     """Draw the battle in world ``world`` at ``hour`` (hours after H-hour; None: the end) on ``ax``.
 
-    Draws: routes (grey; off-map ends labelled with where they lead), the river
-    (schematic: a line through the west-bank ends of the river-crossing routes,
-    nudged 0.6 km east, held straight north and south of the last crossings; it
-    is also the Japanese-claimed border), the Mongolian-claimed border (dashed,
+    Draws: routes (grey; railways dark grey, dashed; off-map ends labelled with
+    where they lead), the river (schematic: a line through the west-bank ends of
+    the river-crossing routes, nudged 0.6 km east, held straight north and south
+    of the last crossings; it is also the Japanese-claimed border; when the
+    crossings do not line up on one north-south river, as in a theatre, only
+    each crossing is marked, half-way along its route), the Mongolian-claimed border (dashed,
     through the places ``border_north``, ``ne_exit``, ``nomonhan``,
     ``border_south`` when the scenario has them), places (dots and names), who
     controls each place (a disc tinted in the holder's colour), the units as
@@ -90,8 +95,11 @@ def battle_map(ax, res, world: int = 0, hour: float | None = None, arrows_hours:
     river = _river(c)
     for a, b in zip(*np.nonzero(np.triu(c.adj))):
         rc = c.road_class[a, b]
-        style = {0: "-", 1: "-", 2: ":"}.get(rc, "-")
-        ax.plot(xy[[a, b], 0], xy[[a, b], 1], color=ROUTE, lw=1.6 if rc == 0 else 0.9, ls=style, zorder=1)
+        if rc == RAIL:
+            ax.plot(xy[[a, b], 0], xy[[a, b], 1], color=RAILWAY, lw=1.4, ls=(0, (6, 2)), zorder=1)
+        else:
+            style = {0: "-", 1: "-", 2: ":"}.get(rc, "-")
+            ax.plot(xy[[a, b], 0], xy[[a, b], 1], color=ROUTE, lw=1.6 if rc == 0 else 0.9, ls=style, zorder=1)
         if on_map[a] != on_map[b]:
             inner, outer = (a, b) if on_map[a] else (b, a)
             e = _clip_segment(xy[inner], xy[outer], ext)
@@ -99,10 +107,10 @@ def battle_map(ax, res, world: int = 0, hour: float | None = None, arrows_hours:
             e = e - 0.05 * span * d / np.hypot(*d) - [0.0, 0.025 * span]
             ax.text(e[0], e[1], f"to {_short_names(m.places)[outer]}\n({c.km[a, b]:g} km)", fontsize=5.5,
                     color="#555555", ha="center", va="center", zorder=2, path_effects=_HALO)
-        if c.crossing[a, b] and river is not None:
+        if c.crossing[a, b]:  # on the river line, or (no one river: a theatre) half-way along the route
             s = np.linspace(0, 1, 201)
             seg = xy[a] + s[:, None] * (xy[b] - xy[a])
-            i = int(np.argmin(np.abs(seg[:, 0] - _river_x(river, seg[:, 1]))))
+            i = int(np.argmin(np.abs(seg[:, 0] - _river_x(river, seg[:, 1])))) if river is not None else 100
             ax.plot(*seg[i], marker="s", ms=3.5, mfc="white", mec=RIVER, mew=1.0, zorder=3)
 
     # river (= Japanese-claimed border) and the Mongolian-claimed border
@@ -148,6 +156,8 @@ def battle_map(ax, res, world: int = 0, hour: float | None = None, arrows_hours:
 
     # control: a disc in the holder's colour under each place; place names below
     labels = _short_names(m.places)
+    per_pt = _data_per_point(ax, ext)
+    placed: list[tuple[float, float, float, float]] = []  # label boxes drawn so far (x0, x1, y0, y1)
     for p in np.flatnonzero(on_map):
         h = control[p]
         if h >= 0:
@@ -168,6 +178,16 @@ def battle_map(ax, res, world: int = 0, hour: float | None = None, arrows_hours:
                 lx, ha = xy[p, 0] - disc * 0.3, "left"
             elif near:
                 ly -= 0.03 * span
+            w, hgt = len(labels[p]) * 3.1 * per_pt, 6.5 * per_pt  # 6 pt text: ~3.1 pt a character
+            x0 = {"center": lx - w / 2, "right": lx - w, "left": lx}[ha]
+            for drop in (0.0, hgt):  # over another place's name: a line lower, or left off
+                box = (x0, x0 + w, ly - drop - hgt, ly - drop)
+                if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                    break
+            else:
+                continue  # a crowded theatre map: the name would be written over others
+            ly -= drop
+            placed.append(box)
             ax.text(lx, ly, labels[p], fontsize=6, ha=ha, va="top", zorder=8, color="#222222",
                     path_effects=_HALO)
 
@@ -237,6 +257,14 @@ def battle_map(ax, res, world: int = 0, hour: float | None = None, arrows_hours:
     }
 
 
+def _data_per_point(ax, ext) -> float:
+    """Map km per typographic point on ``ax`` (equal aspect: the tighter of width and height)."""
+    fig = ax.figure
+    pos = ax.get_position()
+    w_in, h_in = pos.width * fig.get_figwidth(), pos.height * fig.get_figheight()
+    return max((ext[1] - ext[0]) / max(w_in, 1e-6), (ext[3] - ext[2]) / max(h_in, 1e-6)) / 72.0
+
+
 def legend_handles(c, arrows_hours: float = 6, pocket: bool = True) -> list:
     """Legend entries for sides, routes, crossings, movement, control and pockets."""
     hs = []
@@ -245,6 +273,8 @@ def legend_handles(c, arrows_hours: float = 6, pocket: bool = True) -> list:
         hs.append(Line2D([], [], ls="none", marker="s" if s % 2 == 0 else "D", ms=7, mfc=tint(col), mec=col,
                          mew=1.2, label=_side_name(c, s)))
     hs.append(Line2D([], [], color=ROUTE, lw=0.9, label="route"))
+    if (c.road_class == RAIL).any():
+        hs.append(Line2D([], [], color=RAILWAY, lw=1.4, ls=(0, (6, 2)), label="railway"))
     if c.crossing.any():
         hs.append(Line2D([], [], ls="none", marker="s", ms=3.5, mfc="white", mec=RIVER, label="river crossing"))
     if arrows_hours:

@@ -39,23 +39,38 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
-def _label(outcome: str) -> str:
-    """Short axis label with unit, e.g. 'Casualties, soviet (men)'."""
+#: outcome families whose second dotted part is a unit or place id (named on the axis)
+NAMED_PARTS = ("unit", "place", "advance_km")
+#: axis labels longer than this many characters are wrapped (they would run into the next panel)
+LABEL_WIDTH = 80
+
+
+def _label(outcome: str, names: dict[str, str] | None = None) -> str:
+    """Short axis label with unit, e.g. 'Casualties, soviet (men)'; wrapped onto a second
+    line when longer than :data:`LABEL_WIDTH` characters.
+
+    ``names``: display names of unit and place ids ({id: name}); the id in
+    ``unit.<id>.*``, ``place.<id>.*`` and ``advance_km.<id>.*`` is replaced by its name."""
     unit, text = describe(outcome)
     head, _, rest = outcome.partition(".")
     if outcome in SHORT:
         text = SHORT[outcome]
     elif head in SHORT:
         text = SHORT[head].format(side=rest)
-    return f"{text} ({UNIT_LABEL.get(unit, unit)})"
+    text = text.replace(" (NaN: never)", "")
+    ident = rest.split(".")[0]
+    if head in NAMED_PARTS and names and ident in names:
+        text = text.replace(ident, names[ident], 1)
+    return "\n".join(textwrap.wrap(f"{text} ({UNIT_LABEL.get(unit, unit)})", LABEL_WIDTH))
 
 
 def plot_outcome(ax, values: np.ndarray, comp: Comparison | None = None, outcome: str = "",
-                 end_day: float | None = None) -> None:
+                 end_day: float | None = None, names: dict[str, str] | None = None) -> None:
     """Histogram of one outcome over worlds, with the record's range as a band.
 
     For event times, worlds where the event did not happen within the run are
     counted in a separate bar at the right edge labelled "not by end".
+    ``names``: display names of the unit and place ids in outcome names, for the axis label.
     """
     outcome = comp.outcome if comp else outcome
     v = np.asarray(values, float)
@@ -97,13 +112,16 @@ def plot_outcome(ax, values: np.ndarray, comp: Comparison | None = None, outcome
             first = False
         src = "; ".join(sorted({c.source.label for c in comp.claims})) or comp.sources
         ax.plot([], [], " ", label="sources: " + "\n".join(textwrap.wrap(src, 45)))
-    ax.set_xlabel(_label(outcome))
+    ax.set_xlabel(_label(outcome, names))
     ax.set_ylabel("worlds (count)")
     ax.legend(fontsize=7, loc="best")
 
 
-def scenario_page(df, comparisons: list[Comparison], title: str, end_day: float | None = None):
-    """One-page figure: every compared outcome's distribution against the record."""
+def scenario_page(df, comparisons: list[Comparison], title: str, end_day: float | None = None,
+                  names: dict[str, str] | None = None):
+    """One-page figure: every compared outcome's distribution against the record.
+
+    ``names``: display names of the unit and place ids in outcome names (axis labels)."""
     import matplotlib.pyplot as plt
 
     n = max(len(comparisons), 1)
@@ -113,7 +131,7 @@ def scenario_page(df, comparisons: list[Comparison], title: str, end_day: float 
                              constrained_layout=True)
     for ax, comp in zip(axes.flat, comparisons):
         plot_outcome(ax, df[comp.outcome].to_numpy(float) if comp.outcome in df else np.array([]),
-                     comp, end_day=end_day)
+                     comp, end_day=end_day, names=names)
         verdict = "inside" if comp.inside else "OUTSIDE"
         ax.set_title(f"{comp.outcome}: record {verdict} the 90% HDR, P(range) = {comp.p_range:.2f}",
                      fontsize=9)

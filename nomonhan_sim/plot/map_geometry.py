@@ -154,18 +154,29 @@ def _short_names(places) -> list[str]:
     return out
 
 
+#: the crossings' west ends may spread east-west by at most this share of the map for one river
+RIVER_LINE_SPREAD = 0.05
+
+
 def _river(c) -> np.ndarray | None:
     """Schematic river line: through the west end of every river-crossing route, 0.6 km east of it.
 
     The scenario has no river geometry; its crossing routes start at west-bank
     bridge sites, so the line through them (nudged east) stands for the river.
-    None when the scenario has no river crossing.
+    None when the scenario has no river crossing, or when the crossings do not
+    line up on one north-south river (their west ends spread east-west by more
+    than :data:`RIVER_LINE_SPREAD` of the map: a theatre with several rivers, such
+    as the Amur, Ussuri and Sungari crossings of the 1941 and 1945 scenarios);
+    the map then marks each crossing on its route only.
     """
     a, b = np.nonzero(np.triu(c.crossing))
     if a.size == 0:
         return None
     west = np.where(c.xy[a, 0] <= c.xy[b, 0], a, b)
     pts = c.xy[np.unique(west)] + [0.6, 0.0]
+    ext = map_extent(c)
+    if np.ptp(pts[:, 0]) > RIVER_LINE_SPREAD * max(ext[1] - ext[0], ext[3] - ext[2]):
+        return None
     return pts[np.argsort(pts[:, 1])]
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from .battle_map import MONGOLIAN_CLAIM_PLACES, RIVER, battle_map, legend_handles
-from .map_geometry import _traced
+from .map_geometry import _river, _traced
 
 
 
@@ -33,7 +33,7 @@ def battle_map_series(res, days=(0, 3, 5, 11), world: int = 0, ncols: int = 2, a
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     extra = []
-    if c.crossing.any():
+    if _river(c) is not None:
         ids = set(c.place_ids)
         extra.append(Line2D([], [], color=RIVER, lw=2.6, alpha=0.8,
                             label="river: Japanese-claimed border" if "nomonhan" in ids else "river"))

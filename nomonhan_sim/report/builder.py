@@ -27,10 +27,7 @@ from .. import __version__
 from .html import esc, figure_block, figure_png, page, table
 from ..experiment.store import StoreError, read_results, results_scenario, run_scenario
 from ..experiment.summary import fmt, summarise
-
-#: Days of the battle maps (D+0 is hour 0); a run shorter than the last one gets four
-#: evenly spaced moments from its start to its end instead.
-MAP_DAYS = (0, 3, 5, 11)
+from .texts import display_names, front_force_text, map_days, period_html, record_intro_html, report_title
 
 
 @dataclass
@@ -45,6 +42,7 @@ class ReportParts:
     figures: list[tuple[str, bytes, str]] = field(default_factory=list)  # (id, png, caption)
     provenance: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    figure_notes: list[str] = field(default_factory=list)  # figures left out, and why
 
 
 def _scenario_for(results_dir: Path, manifest: dict, scenario_path: str | Path | None):
@@ -83,22 +81,57 @@ def _outcome_figures(parts: ReportParts) -> None:
 
     sc, df, rows = parts.scenario, parts.outcomes, parts.comparisons
     end_day = sc.model.engine.duration_hours / 24.0
+    name, names = sc.model.scenario.name, display_names(sc)
     if rows:
-        fig = scenario_page(df, rows, f"{sc.model.scenario.name}: simulated outcomes ({len(df)} worlds) "
-                                      f"against the historical record", end_day=end_day)
+        fig = scenario_page(df, rows, f"{name}: simulated outcomes ({len(df)} worlds) "
+                                      f"against the historical record", end_day=end_day, names=names)
         parts.figures.append(("fig-outcomes", figure_png(fig),
                               "Distribution of each compared outcome over the replicate worlds (blue), its "
                               "median and 90% interval (black line, grey band), and the historical range "
                               "(red band) with its sources in the legend."))
+    else:
+        _simulated_only_figure(parts, names, end_day)
     if "ring_closed_day" in df:
         ring = next((r for r in rows if r.outcome == "ring_closed_day"), None)
+        days = df["ring_closed_day"].to_numpy(float)
+        front = front_force_text(sc)
+        if ring is None and not np.isfinite(days).any():  # nothing to draw: a flat line at 0
+            parts.figure_notes.append(f"The ring around {front} closed in none of the {len(df):,} worlds "
+                                      f"(and the record gives no date for it), so no ring figure is drawn.")
+            return
         fig, ax = plt.subplots(figsize=(8, 4.2), constrained_layout=True)
         src = "; ".join(sorted({c.source.label for c in ring.claims})) if ring else ""
-        ring_closed_share(ax, df["ring_closed_day"].to_numpy(float),
-                          record=(ring.low, ring.high) if ring else None, end_day=end_day, source=src)
+        ring_closed_share(ax, days, record=(ring.low, ring.high) if ring else None, end_day=end_day, source=src,
+                          start=sc.model.engine.start,
+                          title=f"{name}: ring around the front force closed, share of worlds by day"
+                                + (", vs the record" if ring else ""))
         parts.figures.append(("fig-ring", figure_png(fig),
-                              "Share of worlds in which the ring around the front force has closed, by day "
-                              "after the scenario start; the band marks the historical closing dates."))
+                              f"Share of worlds in which the ring around {front} has closed, by day after the "
+                              f"scenario start ({sc.model.engine.start:%d %b %Y %H:%M})"
+                              + ("; the band marks the historical closing dates." if ring else
+                                 "; the record gives no date for it (no band).")))
+
+
+def _simulated_only_figure(parts: ReportParts, names: dict, end_day: float) -> None:
+    """Without a record: each side's casualties and the front force's share lost, simulated only."""
+    import matplotlib.pyplot as plt
+
+    from ..plot import plot_outcome
+
+    df, sc = parts.outcomes, parts.scenario
+    cols = [c for c in [f"casualties.{s}" for s in sc.model.sides] + ["front_force_share_lost"] if c in df]
+    if not cols:
+        return
+    fig, axes = plt.subplots(1, len(cols), figsize=(5.2 * len(cols), 3.8), squeeze=False, constrained_layout=True)
+    for ax, col in zip(axes[0], cols):
+        plot_outcome(ax, df[col].to_numpy(float), outcome=col, end_day=end_day, names=names)
+        ax.set_title(col, fontsize=9)
+    fig.suptitle(f"{sc.model.scenario.name}: simulated outcomes ({len(df)} worlds); no historical record "
+                 f"to compare with", fontsize=11)
+    parts.figures.append(("fig-simulated", figure_png(fig),
+                          "Distribution of each side's casualties and of the front force's share lost over the "
+                          "replicate worlds (blue), median and 90% interval (black line, grey band). There is no "
+                          "historical record for this scenario, so no record is drawn."))
 
 
 def _traced_figures(parts: ReportParts, res, n: int) -> None:
@@ -108,9 +141,7 @@ def _traced_figures(parts: ReportParts, res, n: int) -> None:
 
     sc = parts.scenario
     last_day = sc.model.engine.duration_hours / 24.0
-    days = [d for d in MAP_DAYS if d <= last_day]
-    if len(days) < len(MAP_DAYS):  # a short run (May 1939: 2 days): four even moments of it
-        days = [round(last_day * k / 3, 2) for k in range(4)]
+    days = map_days(last_day)  # D+0, 3, 5, 11 for a run of 11-22 days, else four even moments of it
     fig = battle_map_series(res, days=days, world=0, ncols=2 if len(days) == 4 else len(days))
     parts.figures.append(("fig-maps", figure_png(fig, dpi=80),
                           f"Battle map of world 0 of this run at D+{', D+'.join(f'{d:g}' for d in days)} "
@@ -122,16 +153,20 @@ def _traced_figures(parts: ReportParts, res, n: int) -> None:
         strength_timeline(axes[1], res, "tanks")
     else:
         axes[1].set_visible(False)
+    what = "Men and tanks" if "tanks" in res.compiled.equipment_classes else "Men"
     parts.figures.append(("fig-strength", figure_png(fig),
-                          f"Men and tanks in the field per side over time: median, 50% and 90% bands over "
+                          f"{what} in the field per side over time: median, 50% and 90% bands over "
                           f"the {n} worlds of chunk 0 (re-simulated)."))
-    if sc.model.logistics is not None:
+    log = sc.model.logistics
+    if log is not None:
         fig, ax = plt.subplots(figsize=(10, 4.4), constrained_layout=True)
         supply_timeline(ax, res)
+        since = (f"from the start of the build-up ({log.buildup_start:%d %b %Y})" if log.buildup_start
+                 else "from H-hour (no build-up)")
+        reqs = "requirement lines with their sources" if log.requirements else "no requirement given"
         parts.figures.append(("fig-supply", figure_png(fig),
-                              f"Supply held by each side (depots and units) from the start of the build-up: "
-                              f"median and 90% band over the {n} worlds of chunk 0, requirement lines with "
-                              f"their sources."))
+                              f"Supply held by each side (depots and units) {since}: median and 90% band over "
+                              f"the {n} worlds of chunk 0; {reqs}."))
 
 
 def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
@@ -152,8 +187,7 @@ def collect(results_dir: str | Path, scenario_path: str | Path | None = None,
             raise StoreError(f"{results_dir}/manifest.json: field '{key}' missing")
     sc = _scenario_for(results_dir, manifest, scenario_path)
     rows = compare_outcomes(df, sc, load_record()) if sc.model.compare else []
-    parts = ReportParts(title=f"{sc.model.scenario.name}: {len(df):,} simulated worlds against the record",
-                        scenario=sc, outcomes=df, manifest=manifest, comparisons=rows)
+    parts = ReportParts(title=report_title(sc, len(df), bool(rows)), scenario=sc, outcomes=df, manifest=manifest, comparisons=rows)
     _outcome_figures(parts)
     check = "not done (report written without re-simulation)"
     if resimulate:
@@ -196,7 +230,7 @@ def _summary_html(parts: ReportParts) -> list[str]:
     out = [f"<p>{esc(m.scenario.description)}</p>" if m.scenario.description else "",
            f"<p>Start (H-hour) {e.start:%d %B %Y %H:%M}; {e.duration_hours / 24:g} days simulated; "
            f"{len(m.places)} places, {len(m.routes)} routes, {len(m.units)} units, {len(m.orders)} orders; "
-           f"attrition law <code>{esc(e.attrition_law)}</code>.</p>"]
+           f"attrition law <code>{esc(e.attrition_law)}</code>.</p>", period_html(parts.scenario)]
     totals = []
     for sid, side in m.sides.items():
         units = [u for u in m.units if u.side == sid]
@@ -238,7 +272,7 @@ def _quantity(q) -> str:
 def _record_html(parts: ReportParts) -> list[str]:
     rows = parts.comparisons
     if not rows:
-        return ["<p>The scenario declares no comparison with the historical record.</p>"]
+        return []
     head = ["outcome", "unit", "record", "simulated median", "simulated 90% interval", "P(in record range)",
             "percentile of record", "CRPS", "verdict", "sources"]
     body, classes = [], []
@@ -296,11 +330,7 @@ def render(parts: ReportParts) -> str:
             f"{int(m.get('replicates')):,} replicates, scenario sha256 {esc(str(m.get('scenario_sha256'))[:12])}…</p>"]
     body += [f"<p class=\"note\">{esc(n)}</p>" for n in parts.notes]
     body += ["<h2>Scenario</h2>"] + _summary_html(parts)
-    body += ["<h2>Comparison with the historical record</h2>",
-             "<p>Red rows: the historical range lies outside the simulated 90% interval. P(in record range) is the "
-             "share of worlds whose value falls in the record's range; the percentile says where the record's "
-             "central value sits in the simulated distribution; CRPS is in the outcome's unit (lower is better). "
-             "Event times that did not happen by the end of the run count as later than the end.</p>"]
+    body += ["<h2>Comparison with the historical record</h2>"] + record_intro_html(parts)
     body += _record_html(parts)
     body += _phases_html(parts)
     summ = summarise(parts.outcomes)
@@ -311,6 +341,7 @@ def render(parts: ReportParts) -> str:
                    table_id="outcomes-table", cell_classes=["", "", "num", "num", "num"])]
     body.append("<h2>Figures</h2>")
     body += [figure_block(png, cap, fid) for fid, png, cap in parts.figures]
+    body += [f"<p>{esc(n)}</p>" for n in parts.figure_notes]
     body += ["<h2>Order of battle</h2>"] + _order_of_battle_html(parts)
     body += ["<h2>Provenance</h2>",
              table(["item", "value"], [list(p) for p in parts.provenance], table_id="provenance")]
