@@ -210,19 +210,23 @@ def block(fig: dict) -> str:
                   "defender 4.03 %/day of strength). *default*: the package's parameters, whose Dupuy base rates "
                   "and model-form spread were fitted on the 1939–1945 calibration half (`benchmarks/calibrate_cdb90.py`, "
                   "`nomonhan_sim/data/calibrated_attrition.toml`); *prior*: the published QJM values and ranges "
-                  "the fit replaced, nothing fitted:", "",
-                  "| battles | parameters | predictor | side | median predicted/observed | share within ×2 | mean CRPS (log) | CRPS skill vs baseline | observed inside the 90% interval | winner right |",
+                  "the fit replaced, nothing fitted. *regression*: ridge regressions of log casualties and a "
+                  "logistic regression of the winner on the engagement inputs, fitted on the calibration battles "
+                  "of the same era (`nomonhan_sim/validation/reference_fit.py`): what a fitted statistical "
+                  "predictor reaches from these inputs. Skill intervals: bootstrap over battles, 90 %:", "",
+                  "| battles | parameters | predictor | side | median predicted/observed | share within ×2 | mean CRPS (log) | CRPS skill vs baseline (90% bootstrap) | observed inside the 90% interval | winner right |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for key, res in fig["cdb90"].items():
             era, params = key.split("|")
             for x in res["scores"]:
-                if params == "prior" and x["predictor"] == "baseline":
-                    continue  # the same baseline rows as above
+                if params == "prior" and x["predictor"] != "model":
+                    continue  # the same baseline and regression rows as above
                 w = res["winner"][x["predictor"]]
+                ci = (f" ({x['skill_q05']:+.2f} to {x['skill_q95']:+.2f})" if x["predictor"] != "baseline" else "")
                 lines.append(f"| holdout, {'1939–1945' if era == '1939-1945' else 'all eras'} ({res['n']}) | "
-                             f"{params} | "
+                             f"{params if x['predictor'] == 'model' else '-'} | "
                              f"{x['predictor']} | {x['side']} | {x['median_ratio']:.2f} | {x['within_2']:.2f} | "
-                             f"{x['crps']:.3f} | {x['skill']:+.2f} | {x['coverage_90']:.2f} | "
+                             f"{x['crps']:.3f} | {x['skill']:+.2f}{ci} | {x['coverage_90']:.2f} | "
                              f"{w['share']:.2f} of {w['n']} |")
     if fig.get("examples"):
         lines += ["", "Examples, wall clock (`python examples/NAME.py`, and with `--fast` as the test suite runs them):",

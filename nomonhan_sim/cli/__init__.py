@@ -170,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     cd = sub.add_parser("cdb90", help="the attrition core on CDB90 battles, against the loss-rate baseline",
                         description="Simulate every usable CDB90 battle of an era and split as a one-place "
                                     "engagement with the default parameters, and score the predicted casualties "
-                                    "against the record beside the CDB90 loss-rate baseline; the 1938-39 "
+                                    "against the record beside the CDB90 loss-rate baseline and a regression "
+                                    "reference fitted on the calibration half from the same inputs; the 1938-39 "
                                     "Soviet-Japanese battles (isqno 256-260) are reported on their own.")
     cd.add_argument("--era", default="1939-1945", help="1939-1945 (default), pre-1900, 1900-1938, 1946-1982 or all")
     cd.add_argument("--split", choices=("holdout", "calibration", "all"), default="holdout",

@@ -27,6 +27,14 @@ side whose median casualties are the smaller share of its strength wins. The QJM
 published 93 % winner rate used Dupuy's own outcome rule (mission accomplishment), so the
 two are not the same measure.
 
+A third predictor stands beside the two: the regression reference of
+:mod:`nomonhan_sim.validation.reference_fit` (ridge regressions of log casualties and a
+logistic regression of the winner on the engagement inputs, fitted on the calibration
+battles of the scored era). It is scored the same way (the scores are in
+:mod:`nomonhan_sim.validation.cdb90_scores`) and says how much of the casualty scatter
+any predictor fitted to the inputs explains: a model far below it leaves skill on the
+table; a target above it is out of reach of the inputs.
+
 Seeds: battle ``isqno`` of a suite seeded with ``seed`` runs with
 ``engagement_seed(seed, isqno)``, so a battle's samples do not depend on which other
 battles are run, in what order, or on how many workers.
@@ -45,7 +53,9 @@ import pandas as pd
 
 from ..engagement import Engagement, Force, engagement_seed, run_engagement
 from ..record import cdb90
+from .cdb90_scores import DURATION_BINS, DURATION_LABELS, SIDES, by_group, format_scores, scores, winner_scores
 from .nationality import nationality_parameters
+from .reference_fit import ReferenceFit, fit_reference
 from ..record import scores as sc
 
 POSTURE = {"HD": "hasty", "PD": "prepared", "FD": "fortified"}
@@ -58,10 +68,6 @@ _SPECIAL = {"U": "urban", "M": "swamp_mixed", "D": "rolling_dunes"}
 DEFAULT_TERRAIN = "rolling_mixed"
 #: Default scope of the suite: the era the model's August 1939 scenario belongs to.
 DEFAULT_ERA = "1939-1945"
-SIDES = {"a": "attacker", "d": "defender"}
-#: Duration classes (days of fighting) for the error-by-group table.
-DURATION_BINS = (0.0, 1.0, 3.0, 10.0, float("inf"))
-DURATION_LABELS = ("up to 1 day", "1-3 days", "3-10 days", "over 10 days")
 
 
 def terrain_of(code) -> str:
@@ -165,12 +171,18 @@ def _winner(share_a: np.ndarray, share_d: np.ndarray) -> np.ndarray:
 
 
 def predictions(df: pd.DataFrame, model: dict[str, np.ndarray], baseline_sigma: dict[str, float],
-                seed: int = 0) -> pd.DataFrame:
+                seed: int = 0, reference: ReferenceFit | None = None) -> pd.DataFrame:
     """One row per battle: observed casualties, the model's and the baseline's median and
-    90 % interval, CRPS on log(1 + casualties) of each, the model's PIT, the predicted
-    winners and WINA. Men; CRPS in log units."""
+    90 % interval, CRPS on log(1 + casualties) of each, their PIT, the predicted winners and
+    WINA; with ``reference`` (:func:`~nomonhan_sim.validation.reference_fit.fit_reference`)
+    also the regression's median, CRPS, PIT and winner. Men; CRPS in log units."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 90]))
     base = sc.baseline_ensemble(df, baseline_sigma, model["a"].shape[1], rng)
+    reg = None
+    if reference is not None:
+        reg_rng = np.random.default_rng(np.random.SeedSequence([seed, 92]))  # its own stream: the
+        reg = reference.ensemble(df, model["a"].shape[1], reg_rng)         # model's PIT is unchanged
+        reg_median = reference.median(df)
     base_point = sc.baseline_casualties(df)
     out = pd.DataFrame(index=df.index)
     for col in ("name", "year", "era", "split", "post1", "terrain1", "duration_days", "wina"):
@@ -192,79 +204,15 @@ def predictions(df: pd.DataFrame, model: dict[str, np.ndarray], baseline_sigma: 
         out[f"crps_baseline_{s}"] = sc.crps_log(base[s], obs)
         out[f"pit_model_{s}"] = sc.pit(m, obs, rng)
         out[f"pit_baseline_{s}"] = sc.pit(base[s], obs, rng)
+        if reg is not None:
+            out[f"regression_median_{s}"] = reg_median[s]
+            out[f"crps_regression_{s}"] = sc.crps_log(reg[s], obs)
+            out[f"pit_regression_{s}"] = sc.pit(reg[s], obs, reg_rng)
         shares[s] = out[f"model_median_{s}"].to_numpy(float) / strength
     out["winner_model"] = _winner(shares["a"], shares["d"])
     out["winner_baseline"] = sc.baseline_winner(df)
-    return out
-
-
-@dataclass
-class Score:
-    """Scores of one predictor for one side over a set of battles."""
-
-    predictor: str
-    side: str
-    n: int
-    median_ratio: float
-    within_2: float
-    crps: float
-    skill: float
-    coverage_90: float
-
-
-def scores(pred: pd.DataFrame) -> list[Score]:
-    """Model and baseline scores per side over the battles of ``pred`` (median
-    predicted/observed, share within a factor of 2, mean CRPS on log casualties, CRPS
-    skill against the baseline, share of observed values inside the 90 % interval)."""
-    out = []
-    for s, label in SIDES.items():
-        obs = pred[f"observed_{s}"].to_numpy(float)
-        base_crps = float(pred[f"crps_baseline_{s}"].mean())
-        for name, med, crps, pit in (
-            ("model", pred[f"model_median_{s}"], pred[f"crps_model_{s}"], pred[f"pit_model_{s}"]),
-            ("baseline", pred[f"baseline_{s}"], pred[f"crps_baseline_{s}"], pred[f"pit_baseline_{s}"]),
-        ):
-            med = med.to_numpy(float)
-            mean_crps = float(crps.mean())
-            p = pit.to_numpy(float)
-            out.append(Score(name, label, len(pred), sc.median_ratio(med, obs), sc.share_within_factor(med, obs),
-                             mean_crps, float(sc.skill(mean_crps, base_crps)),
-                             float(np.mean((p >= 0.05) & (p <= 0.95))) if len(p) else float("nan")))
-    return out
-
-
-def winner_scores(pred: pd.DataFrame) -> dict[str, sc.WinnerAccuracy]:
-    """Winner accuracy of the model and the baseline (draws and unknown WINA left out)."""
-    return {name: sc.winner_accuracy(pred[f"winner_{name}"], pred["wina"]) for name in ("model", "baseline")}
-
-
-def format_scores(pred: pd.DataFrame, title: str) -> str:
-    """A text table of :func:`scores` and :func:`winner_scores` for ``pred``."""
-    head = (f"{'predictor':9} {'side':9} {'n':>4} {'median pred/obs':>16} {'within x2':>10} "
-            f"{'CRPS(log)':>10} {'skill':>7} {'in 90%':>7}")
-    lines = [title, head, "-" * len(head)]
-    for r in scores(pred):
-        lines.append(f"{r.predictor:9} {r.side:9} {r.n:>4} {r.median_ratio:>16.2f} {r.within_2:>10.2f} "
-                     f"{r.crps:>10.3f} {r.skill:>7.2f} {r.coverage_90:>7.2f}")
-    for name, w in winner_scores(pred).items():
-        lines.append(f"winner right ({name}): {w.share:.2f} of {w.n} battles (draws and unknowns left out)")
-    return "\n".join(lines)
-
-
-def by_group(pred: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Median log10(model median / observed) per side and group of ``column`` (era,
-    post1, ...), with the battle count: where the model's error lies."""
-    rows = []
-    for key, g in pred.groupby(column, dropna=False):
-        row = {column: key, "n": len(g)}
-        for s, label in SIDES.items():
-            r = np.log10(g[f"model_median_{s}"].to_numpy(float) / g[f"observed_{s}"].to_numpy(float))
-            row[f"log10_ratio_{label}"] = float(np.median(r[np.isfinite(r)])) if np.isfinite(r).any() else float("nan")
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    if column == "duration_class" and len(out):  # shortest first, not alphabetical
-        order = {k: i for i, k in enumerate(DURATION_LABELS)}
-        out = out.sort_values(column, key=lambda c: c.map(lambda k: order.get(k, len(order)))).reset_index(drop=True)
+    if reference is not None:
+        out["winner_regression"] = reference.predicted_winner(df)
     return out
 
 
@@ -285,15 +233,17 @@ class SuiteResult:
                                           f"vs loss-rate baseline "
                                           f"({st['replicates']} worlds per battle, seed {st['seed']})")]
         r = self.reference
+        reg = "regression_median_a" in r
         lines = ["", "Reference battles (isqno 256-260; never calibrated on): observed / model median "
-                     "(90% interval) / baseline, men"]
+                     f"(90% interval) / {'regression / ' if reg else ''}baseline, men"]
         for isq, row in r.iterrows():
             lines.append(f"  {isq} {row['name'][:44]:44} WINA {row['wina']:+.0f} model winner "
                          f"{row['winner_model']:+.0f}")
             for s, label in SIDES.items():
                 lines.append(f"      {label:9} {row[f'observed_{s}']:>8,.0f} / {row[f'model_median_{s}']:>8,.0f} "
                              f"({row[f'model_q05_{s}']:,.0f}-{row[f'model_q95_{s}']:,.0f}) / "
-                             f"{row[f'baseline_{s}']:>8,.0f}  PIT {row[f'pit_model_{s}']:.2f}")
+                             + (f"{row[f'regression_median_{s}']:>8,.0f} / " if reg else "")
+                             + f"{row[f'baseline_{s}']:>8,.0f}  PIT {row[f'pit_model_{s}']:.2f}")
         return "\n".join(parts + lines)
 
     def figures(self) -> dict:
@@ -340,18 +290,25 @@ def run_suite(era: str | None = DEFAULT_ERA, split: str = "holdout", replicates:
               parameters: str = "default") -> SuiteResult:
     """Simulate and score the usable CDB90 battles of ``split`` and ``era``, and the
     reference battles 256–260, with the parameter table ``parameters`` (see
-    :func:`parameter_table`). The baseline's spread is fitted on the calibration half."""
+    :func:`parameter_table`). The baseline's spread is fitted on the calibration half; the
+    regression reference (:mod:`~nomonhan_sim.validation.reference_fit`) on the calibration
+    battles of ``era`` (all eras when ``era`` is None)."""
     all_usable = cdb90.usable(cdb90.load_engagements())
-    sigma = sc.baseline_dispersion(cdb90.calibration(all_usable))
+    cal = cdb90.calibration(all_usable)
+    sigma = sc.baseline_dispersion(cal)
+    reference = fit_reference(cal if era is None else cal[cal["era"] == era])
     scored = select(era, split)
     ref = all_usable[all_usable["split"] == "reference"]
     both = pd.concat([scored, ref[~ref.index.isin(scored.index)]])
     model = simulate(both, replicates, seed, workers, progress, parameters=parameter_table(parameters))
-    pred = predictions(both, model, sigma, seed)
+    pred = predictions(both, model, sigma, seed, reference=reference)
     return SuiteResult(pred=pred.loc[scored.index], reference=pred.loc[ref.index],
                        settings={"era": era, "split": split, "replicates": replicates, "seed": seed,
-                                 "parameters": parameters,
-                                 "baseline_sigma": sigma, "n_battles": int(len(scored))})
+                                 "parameters": parameters, "baseline_sigma": sigma,
+                                 "regression": {"fitted_on": f"calibration battles of era {era or 'all'}",
+                                                "n_fitted": len(reference.fitted_on), "sigma": reference.sigma,
+                                                "ridge_alpha": reference.alphas()},
+                                 "n_battles": int(len(scored))})
 
 
 def write_suite(result: SuiteResult, out_dir, force: bool = False) -> list[str]:
