@@ -39,9 +39,11 @@ def _record_text(df, sc, plot: Path | None = None, notes: bool = True, title: st
 
         matplotlib.use("Agg")
         from ..plot import scenario_page
+        from ..plot.distributions import display_names
 
         fig = scenario_page(df, rows, f"{sc.model.scenario.name}: simulated outcomes ({len(df)} worlds) "
-                                      f"against the historical record", end_day=sc.model.engine.duration_hours / 24)
+                                      f"against the historical record", end_day=sc.model.engine.duration_hours / 24,
+                            names=display_names(sc))
         plot.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(plot, dpi=110)
     scope = sc.model.scenario.compare_scope or "-"

@@ -86,11 +86,13 @@ class ExperimentResult:
         against the record's range (x axis in the outcome's unit; event times in days
         after the scenario start)."""
         from ..plot import scenario_page
+        from ..plot.distributions import display_names
 
         sc = self._sc()
         title = title or (f"{sc.model.scenario.name}: simulated outcomes ({len(self.outcomes)} worlds) "
                           f"against the historical record")
-        return scenario_page(self.outcomes, self.compare(), title, end_day=sc.model.engine.duration_hours / 24)
+        return scenario_page(self.outcomes, self.compare(), title, end_day=sc.model.engine.duration_hours / 24,
+                             names=display_names(sc))
 
     def save(self, out_dir: str | Path, fmt: str = "parquet", force: bool = False) -> Path:
         """Write a self-contained results folder (outcomes, scenario copy, manifest);

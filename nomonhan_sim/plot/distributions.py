@@ -8,6 +8,7 @@ colour-blind-safe palette (Paul Tol's "bright").
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -37,6 +38,17 @@ def _num(x: float) -> str:
     if not np.isfinite(x):
         return "> end" if x > 0 else "-"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _short(name: str) -> str:
+    """A display name without its bracketed asides: 'Azuma detachment (23rd ...)' -> 'Azuma detachment'."""
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+
+
+def display_names(sc) -> dict[str, str]:
+    """{unit or place id: its name without bracketed asides}, for axis labels."""
+    m = sc.model
+    return {**{p.id: _short(p.name) for p in m.places}, **{u.id: _short(u.name) for u in m.units}}
 
 
 #: outcome families whose second dotted part is a unit or place id (named on the axis)

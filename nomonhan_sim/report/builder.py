@@ -27,7 +27,8 @@ from .. import __version__
 from .html import esc, figure_block, figure_png, page, table
 from ..experiment.store import StoreError, read_results, results_scenario, run_scenario
 from ..experiment.summary import fmt, summarise
-from .texts import display_names, front_force_text, map_days, period_html, record_intro_html, report_title
+from ..plot.distributions import display_names
+from .texts import front_force_text, map_days, period_html, record_intro_html, report_title
 
 
 @dataclass

@@ -7,8 +7,6 @@ the scenario's own, ids in outcome names are shown by the units' and places' nam
 
 from __future__ import annotations
 
-import re
-
 from ..scenario.bundled import area_text, duration_text, period_text
 from .html import esc
 
@@ -36,17 +34,6 @@ def map_days(last_day: float) -> list[float]:
     if MAP_DAYS[-1] <= last_day <= 2 * MAP_DAYS[-1]:
         return list(MAP_DAYS)
     return [round(last_day * k / 3, 2) for k in range(4)]
-
-
-def _short(name: str) -> str:
-    """A display name without its bracketed asides: 'Azuma detachment (23rd ...)' -> 'Azuma detachment'."""
-    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-
-
-def display_names(sc) -> dict[str, str]:
-    """{unit or place id: its name without bracketed asides}, for axis labels."""
-    m = sc.model
-    return {**{p.id: _short(p.name) for p in m.places}, **{u.id: _short(u.name) for u in m.units}}
 
 
 def front_force_text(sc) -> str:
