@@ -67,3 +67,31 @@ def test_the_binned_density_matches_the_exact_kernel_estimate(sample):
     grid = np.linspace(x.min() - 3 * bw, x.max() + 3 * bw, GRID)
     exact, binned = kde(grid), binned_kde(x, grid, bw)
     assert np.max(np.abs(binned - exact)) < 1e-3 * exact.max()
+
+
+def test_a_bounded_outcome_region_stays_inside_its_bounds():
+    rng = np.random.default_rng(4)
+    casualties = np.abs(rng.normal(0.0, 1000.0, 2000))  # piled up against 0, as losses of a quiet side
+    free = highest_density_region(casualties)
+    bounded = highest_density_region(casualties, bounds=(0.0, np.inf))
+    assert free.intervals[0][0] < 0 <= bounded.intervals[0][0]  # the kernel spills below 0; the bound folds it back
+    share = rng.beta(8.0, 1.0, 2000)  # piled up against 1
+    assert highest_density_region(share, bounds=(0.0, 1.0)).intervals[-1][1] <= 1.0
+
+
+def test_a_bound_far_from_the_sample_leaves_the_region_unchanged():
+    x = np.random.default_rng(5).normal(10_000.0, 500.0, 1000)
+    assert highest_density_region(x, bounds=(0.0, np.inf)) == highest_density_region(x)
+
+
+def test_a_bound_the_sample_breaks_is_ignored():
+    x = np.random.default_rng(6).normal(0.0, 1.0, 500)
+    assert highest_density_region(x, bounds=(0.0, np.inf)) == highest_density_region(x)
+
+
+def test_compare_bounds_follow_the_outcome_unit():
+    from nomonhan_sim.record.compare import outcome_bounds
+
+    assert outcome_bounds("casualties.soviet") == (0.0, np.inf)
+    assert outcome_bounds("front_force_share_lost") == (0.0, 1.0)
+    assert outcome_bounds("ring_closed_day") == (0.0, np.inf)

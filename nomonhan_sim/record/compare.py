@@ -140,6 +140,20 @@ class Comparison:
 
 
 
+#: Units whose values cannot be negative (men, pieces, tons, unit-hours, days after the
+#: start, straight-line km from a start); shares also cannot exceed 1.
+NON_NEGATIVE_UNITS = frozenset({"men", "pieces", "t", "unit-hours", "days", "km", "share"})
+
+
+def outcome_bounds(outcome: str) -> tuple[float, float]:
+    """The values ``outcome`` can take, from its unit: (0, 1) for a share, (0, inf) for
+    counts, tons, distances and event days, (-inf, inf) otherwise."""
+    unit = describe(outcome)[0]
+    if unit == "share":
+        return 0.0, 1.0
+    return (0.0, np.inf) if unit in NON_NEGATIVE_UNITS else (-np.inf, np.inf)
+
+
 def compare_outcomes(df: pd.DataFrame, scenario, record: Record) -> list[Comparison]:
     """One :class:`Comparison` per ``[[compare]]`` entry of the scenario."""
     m = scenario.model
@@ -170,7 +184,8 @@ def compare_outcomes(df: pd.DataFrame, scenario, record: Record) -> list[Compari
             value=float(value), n=len(v), n_happened=int(happened.sum()), median=float(med),
             q05=float(q05), q95=float(q95), p_range=p_range, percentile=percentile, crps=crps,
             note=t.note, extra_sources=[t.source] if t.source else [],
-            hdr=highest_density_region(np.where(happened, v, np.inf) if is_time else v[happened]),
+            hdr=highest_density_region(np.where(happened, v, np.inf) if is_time else v[happened],
+                                       bounds=outcome_bounds(t.outcome)),
         ))
     return out
 

@@ -18,6 +18,11 @@ How it is estimated from the simulated worlds:
   kernel estimators", J. Comp. Graph. Stat. 3 (1994) 433–445), which costs O(GRID²)
   instead of O(n · GRID) and differs from the exact estimate by O((grid step /
   bandwidth)²) — below 1e-3 relative at the grid used here (``tests/test_hdr.py``);
+* an outcome that cannot go below (or above) a bound — casualties, pieces, tons and days
+  are at least 0, shares at most 1 — gets its density reflected at the bound (the part
+  of the kernel that spills past it is folded back inside; Silverman, *Density
+  Estimation*, 1986, §2.10), so the region never holds impossible values such as
+  negative casualties, and the mass near the bound is not lost;
 * an event that did not happen in some worlds (NaN: "after the end of the run") is an
   atom of probability there; an atom has a higher density than any continuous part, so
   it enters the region first, and the continuous part fills the rest of the mass.
@@ -99,9 +104,25 @@ def binned_kde(x: np.ndarray, grid: np.ndarray, bw: float) -> np.ndarray:
     return np.convolve(counts, kernel)[reach:reach + grid.size] / x.size
 
 
-def highest_density_region(values, mass: float = 0.9) -> Region:
+def _reflect(grid: np.ndarray, dens: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    """``dens`` on ``grid`` with the density beyond each finite bound folded back inside
+    (reflection) and set to 0 outside the bounds."""
+    lo, hi = bounds
+    out = dens.copy()
+    if np.isfinite(lo):
+        out += np.interp(2 * lo - grid, grid, dens, left=0.0, right=0.0)
+    if np.isfinite(hi):
+        out += np.interp(2 * hi - grid, grid, dens, left=0.0, right=0.0)
+    out[(grid < lo) | (grid > hi)] = 0.0
+    return out
+
+
+def highest_density_region(values, mass: float = 0.9,
+                           bounds: tuple[float, float] = (-np.inf, np.inf)) -> Region:
     """The ``mass`` highest-density region of the simulated ``values`` (NaN or +inf =
-    the event did not happen within the run).
+    the event did not happen within the run). ``bounds``: the values the outcome can take
+    (e.g. ``(0, inf)`` for casualties, ``(0, 1)`` for a share); the density is reflected at
+    a finite bound and the region stays inside them.
 
     The atom "after the end" (share ``p`` of the worlds) competes with the rest at the
     kernel's resolution: its density is taken as ``p / (bandwidth · sqrt(2π))``, the peak
@@ -127,6 +148,10 @@ def highest_density_region(values, mass: float = 0.9) -> Region:
     grid = np.linspace(fin.min() - 3 * bw, fin.max() + 3 * bw, GRID)
     dx = grid[1] - grid[0]
     dens = q * binned_kde(fin, grid, bw)                  # per unit of the outcome, all worlds
+    lo = bounds[0] if fin.min() >= bounds[0] else -np.inf  # a bound the sample breaks is not one
+    hi = bounds[1] if fin.max() <= bounds[1] else np.inf
+    if np.isfinite(lo) or np.isfinite(hi):
+        dens = _reflect(grid, dens, (lo, hi))
     prob = dens * dx
     prob *= q / prob.sum()                                # the grid holds the happened share
     density = np.append(dens, p_after / (bw * np.sqrt(2 * np.pi)))
@@ -134,7 +159,8 @@ def highest_density_region(values, mass: float = 0.9) -> Region:
     keep = np.zeros(GRID, bool)
     keep[chosen[chosen < GRID]] = True
     after = bool(p_after > 0 and GRID in chosen)
-    return Region(tuple(_merge(grid, keep, dx / 2)), after, mass)
+    parts = tuple((max(a, lo), min(b, hi)) for a, b in _merge(grid, keep, dx / 2))  # cells' half-widths end at a bound
+    return Region(parts, after, mass)
 
 
 __all__ = ["DISCRETE_MAX", "GRID", "Region", "binned_kde", "highest_density_region", "scott_bandwidth"]
