@@ -24,8 +24,10 @@ from ..model.phases import phase_casualties
 from ..model.rail import finish_advance
 from ..simulation import BatchResult
 from ..vocabulary.classes import EQUIPMENT_CLASSES, SUPPLY_CLASSES
-from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, UNIT_LOSS_KINDS, advance_column,
-                                        happened_column, phase_casualties_column, place_captured_column)
+from ..vocabulary.outcome_names import (ARMOUR_OUTCOME_CLASSES, INPUT_PREFIX, SUPPLY_SHORT, UNIT_LOSS_KINDS,
+                                        advance_column, happened_column, phase_casualties_column,
+                                        place_captured_column, shortage_started_column,
+                                        unit_shortage_started_column)
 
 
 def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
@@ -80,15 +82,22 @@ def batch_outcomes(res: BatchResult) -> dict[str, np.ndarray]:
             out[f"unit.{uid}.{kind}"] = getattr(w, kind)[:, i]
     sup = w.extra.get("supply")
     if sup is not None:
+        started = sup.short_from / 24.0  # (R, U, 2) days after H-hour a unit was first short; NaN never
         for s, sid in enumerate(c.side_ids):
             mine = c.unit_side == s
             out[f"supply_delivered.{sid}"] = sup.delivered[:, s, :].sum(axis=1)
             out[f"stock_at_h_hour.{sid}"] = sup.stock_at_h[:, s]
             out[f"short_unit_hours.{sid}.ammunition"] = sup.short_hours[:, mine, 0].sum(axis=1)
             out[f"short_unit_hours.{sid}.fuel"] = sup.short_hours[:, mine, 1].sum(axis=1)
+            first = np.where(np.isnan(started[:, mine]), np.inf, started[:, mine]).min(axis=1, initial=np.inf)
+            first = np.where(np.isinf(first), np.nan, first)  # (R, 2): the first of the side's units
+            for k, cls in enumerate(SUPPLY_SHORT):
+                out[shortage_started_column(sid, cls)] = first[:, k]
         for i, uid in enumerate(c.unit_ids):
             out[f"unit.{uid}.short_hours.ammunition"] = sup.short_hours[:, i, 0]
             out[f"unit.{uid}.short_hours.fuel"] = sup.short_hours[:, i, 1]
+            for k, cls in enumerate(SUPPLY_SHORT):
+                out[unit_shortage_started_column(uid, cls)] = started[:, i, k]
     return out
 
 

@@ -109,6 +109,7 @@ class Supply:
         self.destroyed = np.zeros((R, 4))
         self.issued = np.zeros((R, c.S, 4))
         self.short_hours = np.zeros((R, U, 2))     # ammunition, fuel
+        self.short_from = np.full((R, U, 2), np.nan)  # first hour short, from H-hour on (_consume)
         self.hungry_hours = np.zeros((R, U))
         self.stock_at_h = np.full((R, c.S), np.nan)
         self.timeline_t: list[float] = []
@@ -178,10 +179,24 @@ class Supply:
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(self.capacity > 0, self.ustock / self.capacity, 1.0)
         alive = (w.mode != OUT)
-        self.short_hours[:, :, 0] += dt * (alive & (share[:, :, AMMO] < SHORT_SHARE))
-        self.short_hours[:, :, 1] += dt * (alive & self.motorised[None, :] & (share[:, :, FUEL] < SHORT_SHARE))
+        short = np.stack([alive & (share[:, :, AMMO] < SHORT_SHARE),
+                          alive & self.motorised[None, :] & (share[:, :, FUEL] < SHORT_SHARE)], axis=2)
+        self.short_hours += dt * short
+        self._first_short(short)
         hungry = alive & (self.capacity[:, :, FOOD] > 0) & (self.ustock[:, :, FOOD] <= 1e-9)
         self.hungry_hours = np.where(hungry, self.hungry_hours + dt, np.maximum(self.hungry_hours - dt, 0.0))
+
+    def _first_short(self, short: np.ndarray) -> None:
+        """Record in ``short_from`` (R, U, 2) the hour of the step (``env.now``, hours after
+        H-hour) in which each unit is first short of ammunition / fuel: the step's consumption
+        leaves it alive below ``SHORT_SHARE`` of its basic load (fuel: motorised units only),
+        the test ``short_hours`` counts. Only from H-hour on: the clock reads below 0 during a
+        supply build-up (``buildup_start``), whose shortages ``short_hours`` counts but this
+        does not. NaN while never short."""
+        now = self.env.now
+        if now >= 0:
+            first = short & np.isnan(self.short_from)
+            self.short_from[first] = now
 
     def _issue(self, dt: float) -> None:
         """Units draw up to their basic load from the nearest depot they can reach."""

@@ -37,6 +37,11 @@ SIDE_OUTCOMES = {
     "stock_at_h_hour": ("t", "Tons held in depots and by units at H-hour"),
 }
 SUPPLY_SHORT = ("ammunition", "fuel")
+#: when a shortage began (supply.Supply.short_from, from H-hour on): the first time any of
+#: the side's units, or one unit, was short of a class: ``shortage.<side>.<class>.started_day``,
+#: ``unit.<unit id>.shortage.<class>.started_day`` (event times: NaN never, with a flag beside)
+SHORTAGE = "shortage"
+SHORTAGE_STARTED = "started_day"
 #: Per-unit losses (men): all kinds, and killed, wounded, captured (``unit.<id>.<kind>``).
 UNIT_LOSS_KINDS = ("casualties", "killed", "wounded", "captured")
 
@@ -52,6 +57,33 @@ DAY_SUFFIX = "_day"
 def happened_column(day_column: str) -> str:
     """``ring_closed_day`` -> ``ring_closed_happened``: the flag beside an event time."""
     return day_column.removesuffix(DAY_SUFFIX) + HAPPENED_SUFFIX
+
+
+def shortage_started_column(side: str, cls: str) -> str:
+    """``("soviet", "fuel")`` -> ``shortage.soviet.fuel.started_day``."""
+    return f"{SHORTAGE}.{side}.{cls}.{SHORTAGE_STARTED}"
+
+
+def unit_shortage_started_column(unit: str, cls: str) -> str:
+    """``("gta6_7mc", "fuel")`` -> ``unit.gta6_7mc.shortage.fuel.started_day``."""
+    return f"{UNIT_DETAIL_PREFIX}{unit}.{SHORTAGE}.{cls}.{SHORTAGE_STARTED}"
+
+
+def _describe_shortage(name: str) -> tuple[str, str] | None:
+    """(unit, description) of a shortage start time or its flag; None for other names."""
+    parts = name.split(".")
+    if parts[0] == "unit" and len(parts) == 5 and parts[2] == SHORTAGE:
+        who, cls, event = f"unit {parts[1]}", parts[3], parts[4]
+    elif parts[0] == SHORTAGE and len(parts) == 4:
+        who, cls, event = f"the first of the {parts[1]} units", parts[2], parts[3]
+    else:
+        return None
+    what = f"{who} was short of {cls} (below 20 % of a basic load{'; motorised units only' if cls == 'fuel' else ''})"
+    if event == SHORTAGE_STARTED:
+        return "days", f"Time {what}, from H-hour on (NaN: never)"
+    if event == happened_column(SHORTAGE_STARTED):
+        return "bool", f"Whether {what} within the run"
+    return None
 
 
 #: Armour accounts reported per side and armour class (nomonhan_sim.model.armour).
@@ -120,8 +152,9 @@ def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iter
     ``places``: ids of the disputed places held at hour 0 (their ``captured_day``);
     ``phases``: ids of the scenario's ``[[phases]]`` (casualties by phase); ``units``: unit
     ids (``unit.<id>.casualties``, ``.killed``, ``.wounded``, ``.captured`` and, with
-    ``supply`` (the scenario has ``[logistics]``), ``unit.<id>.short_hours.<class>`` and
-    ``short_unit_hours.<side>.<class>``). ``in`` also accepts
+    ``supply`` (the scenario has ``[logistics]``), ``unit.<id>.short_hours.<class>``,
+    ``unit.<id>.shortage.<class>.started_day``, ``short_unit_hours.<side>.<class>`` and
+    ``shortage.<side>.<class>.started_day``). ``in`` also accepts
     ``advance_km.<unit>.day<d>`` (:class:`OutcomeNames`)."""
     sides = list(sides)
     names = OutcomeNames(GLOBAL_OUTCOMES) | {place_captured_column(p) for p in places}
@@ -133,10 +166,12 @@ def outcome_names(sides: Iterable[str], places: Iterable[str] = (), phases: Iter
         names |= {f"{o}.{s}.{k}" for o in ARMOUR_OUTCOMES for k in ARMOUR_OUTCOME_CLASSES}
         if supply:
             names |= {f"short_unit_hours.{s}.{k}" for k in SUPPLY_SHORT}
+            names |= {shortage_started_column(s, k) for k in SUPPLY_SHORT}
     for u in units:
         names |= {f"unit.{u}.{kind}" for kind in UNIT_LOSS_KINDS}
         if supply:
             names |= {f"unit.{u}.short_hours.{k}" for k in SUPPLY_SHORT}
+            names |= {unit_shortage_started_column(u, k) for k in SUPPLY_SHORT}
     return names
 
 
@@ -144,6 +179,8 @@ def describe(name: str) -> tuple[str, str]:
     """(unit, description) of an outcome name."""
     if name in GLOBAL_OUTCOMES:
         return GLOBAL_OUTCOMES[name]
+    if (shortage := _describe_shortage(name)) is not None:
+        return shortage
     if name.endswith(HAPPENED_SUFFIX):
         event = name.removesuffix(HAPPENED_SUFFIX)
         return "bool", f"Whether {event.replace('_', ' ')} happened within the run ({event}_day is NaN when not)"
