@@ -95,3 +95,20 @@ def test_compare_bounds_follow_the_outcome_unit():
     assert outcome_bounds("casualties.soviet") == (0.0, np.inf)
     assert outcome_bounds("front_force_share_lost") == (0.0, 1.0)
     assert outcome_bounds("ring_closed_day") == (0.0, np.inf)
+
+
+def test_a_value_many_worlds_share_is_an_atom_not_a_smoothed_peak():
+    rng = np.random.default_rng(7)
+    # 70 % of worlds stop at exactly 473 km, the rest spread beyond it; one in a hundred short of it
+    v = np.r_[np.full(700, 473.0), rng.uniform(480.0, 724.0, 290), rng.uniform(280.0, 440.0, 10)]
+    r = highest_density_region(v)
+    assert r.overlaps(473.0, 473.0)
+    assert not r.overlaps(450.0, 450.0)  # no world is near 450: smoothing the atom must not put it inside
+    assert (473.0, 473.0) in r.intervals
+
+
+def test_an_atom_at_zero_enters_the_region_with_the_continuous_rest():
+    rng = np.random.default_rng(8)
+    v = np.r_[np.zeros(300), rng.lognormal(6.0, 0.5, 700)]  # no losses in 30 % of the worlds
+    r = highest_density_region(v, bounds=(0.0, np.inf))
+    assert r.intervals[0] == (0.0, 0.0) and not r.overlaps(1.0, 50.0)

@@ -23,6 +23,15 @@ How it is estimated from the simulated worlds:
   of the kernel that spills past it is folded back inside; Silverman, *Density
   Estimation*, 1986, §2.10), so the region never holds impossible values such as
   negative casualties, and the mass near the bound is not lost;
+* a value that many worlds share exactly (an atom: at least ``ATOM_MIN_SHARE`` of the
+  worlds, ``ATOM_MIN_WORLDS`` worlds and ``ATOM_FACTOR`` times what the kernel estimate
+  expects around it, so the hourly clock's lattice of event times is not one) in an
+  otherwise continuous outcome — no losses at
+  all, a capped advance, a unit stopped at one place — is a point of probability, not a
+  peak of the density: it enters the region as that single value (with the density
+  ``p / (bandwidth · sqrt(2π))``, like the "after the end" atom below) and the kernel
+  estimate is made of the other worlds only; smoothing it would put values no world
+  reached, next to it, inside the region;
 * an event that did not happen in some worlds (NaN: "after the end of the run") is an
   atom of probability there; an atom has a higher density than any continuous part, so
   it enters the region first, and the continuous part fills the rest of the mass.
@@ -38,6 +47,12 @@ import numpy as np
 DISCRETE_MAX = 20
 #: Grid points of the kernel density estimate.
 GRID = 1024
+#: A value shared exactly by at least this share of the worlds, and ...
+ATOM_MIN_SHARE = 0.05
+#: ... by at least this many worlds, and by this many times the worlds the kernel estimate
+#: expects around it, is an atom of a continuous outcome.
+ATOM_MIN_WORLDS = 5
+ATOM_FACTOR = 3.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,26 @@ def _reflect(grid: np.ndarray, dens: np.ndarray, bounds: tuple[float, float]) ->
     return out
 
 
+def _atoms(fin: np.ndarray, vals: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
+    """Which distinct values ``vals`` (of the finite sample ``fin``, ``counts`` each, of ``n``
+    worlds) are atoms: shared by at least ``ATOM_MIN_SHARE`` of the worlds and
+    ``ATOM_MIN_WORLDS`` worlds, and by at least ``ATOM_FACTOR`` times the worlds the other
+    values' kernel estimate puts between it and its neighbouring values. The last
+    test keeps a lattice (event times on the hourly clock, where every value is shared by
+    many worlds, each about as many as its neighbours) continuous; a spike stands out."""
+    cand = counts >= max(ATOM_MIN_WORLDS, ATOM_MIN_SHARE * n)
+    if not cand.any() or vals.size < 3:
+        return cand
+    bw = scott_bandwidth(fin)
+    grid = np.linspace(fin.min() - 3 * bw, fin.max() + 3 * bw, GRID)
+    dens = binned_kde(fin, grid, bw)
+    gaps = np.diff(vals)
+    spacing = np.r_[gaps[0], 0.5 * (gaps[:-1] + gaps[1:]), gaps[-1]]  # width each value stands for
+    # the density the other worlds put at each value: the whole estimate less the value's own kernel
+    others = np.maximum(fin.size * np.interp(vals, grid, dens) - counts / (bw * np.sqrt(2 * np.pi)), 0.0)
+    return cand & (counts >= ATOM_FACTOR * others * spacing)
+
+
 def highest_density_region(values, mass: float = 0.9,
                            bounds: tuple[float, float] = (-np.inf, np.inf)) -> Region:
     """The ``mass`` highest-density region of the simulated ``values`` (NaN or +inf =
@@ -144,23 +179,39 @@ def highest_density_region(values, mass: float = 0.9,
         after = bool(p_after > 0 and vals.size in chosen)
         taken = sorted(float(vals[i]) for i in chosen if i < vals.size)
         return Region(tuple((x, x) for x in taken), after, mass)
-    bw = scott_bandwidth(fin)
+    vals, counts = np.unique(fin, return_counts=True)
+    is_atom = _atoms(fin, vals, counts, v.size)
+    cont = fin[~np.isin(fin, vals[is_atom])]
+    if np.unique(cont).size < 2:  # the atoms are (nearly) all there is: a discrete outcome
+        cont, is_atom = fin, np.zeros_like(is_atom)
+    atoms, p_atoms = vals[is_atom], counts[is_atom] / v.size
+    q_cont = cont.size / v.size                           # share of worlds in the continuous part
+    bw = scott_bandwidth(cont)
     grid = np.linspace(fin.min() - 3 * bw, fin.max() + 3 * bw, GRID)
     dx = grid[1] - grid[0]
-    dens = q * binned_kde(fin, grid, bw)                  # per unit of the outcome, all worlds
+    dens = q_cont * binned_kde(cont, grid, bw)            # per unit of the outcome, all worlds
     lo = bounds[0] if fin.min() >= bounds[0] else -np.inf  # a bound the sample breaks is not one
     hi = bounds[1] if fin.max() <= bounds[1] else np.inf
     if np.isfinite(lo) or np.isfinite(hi):
         dens = _reflect(grid, dens, (lo, hi))
     prob = dens * dx
-    prob *= q / prob.sum()                                # the grid holds the happened share
-    density = np.append(dens, p_after / (bw * np.sqrt(2 * np.pi)))
-    chosen = _select(density, np.append(prob, p_after), mass)
+    prob *= q_cont / prob.sum()                           # the grid holds the continuous share
+    peak = 1.0 / (bw * np.sqrt(2 * np.pi))                # an atom's density: its mass smoothed by the kernel
+    density = np.concatenate([dens, p_atoms * peak, [p_after * peak]])
+    chosen = _select(density, np.concatenate([prob, p_atoms, [p_after]]), mass)
     keep = np.zeros(GRID, bool)
     keep[chosen[chosen < GRID]] = True
-    after = bool(p_after > 0 and GRID in chosen)
-    parts = tuple((max(a, lo), min(b, hi)) for a, b in _merge(grid, keep, dx / 2))  # cells' half-widths end at a bound
-    return Region(parts, after, mass)
+    after = bool(p_after > 0 and GRID + atoms.size in chosen)
+    parts = [(max(a, lo), min(b, hi)) for a, b in _merge(grid, keep, dx / 2)]  # cells' half-widths end at a bound
+    for i in chosen[(chosen >= GRID) & (chosen < GRID + atoms.size)]:
+        x = float(atoms[i - GRID])
+        near = [k for k, (a, b) in enumerate(parts) if a - dx <= x <= b + dx]
+        if near:  # an atom at (or within a grid cell of) a kept interval: the interval reaches it
+            a, b = parts[near[0]]
+            parts[near[0]] = (min(a, x), max(b, x))
+        else:
+            parts.append((x, x))
+    return Region(tuple(sorted(parts)), after, mass)
 
 
 __all__ = ["DISCRETE_MAX", "GRID", "Region", "binned_kde", "highest_density_region", "scott_bandwidth"]
