@@ -95,6 +95,7 @@ def test_compare_bounds_follow_the_outcome_unit():
     assert outcome_bounds("casualties.soviet") == (0.0, np.inf)
     assert outcome_bounds("front_force_share_lost") == (0.0, 1.0)
     assert outcome_bounds("ring_closed_day") == (0.0, np.inf)
+    assert outcome_bounds("armour_knocked_out.soviet.tanks") == (0.0, np.inf)
 
 
 def test_a_value_many_worlds_share_is_an_atom_not_a_smoothed_peak():

@@ -140,9 +140,9 @@ class Comparison:
 
 
 
-#: Units whose values cannot be negative (men, pieces, tons, unit-hours, days after the
+#: Units whose values cannot be negative (men, pieces, vehicles, tons, hours, unit-hours, days after the
 #: start, straight-line km from a start); shares also cannot exceed 1.
-NON_NEGATIVE_UNITS = frozenset({"men", "pieces", "t", "unit-hours", "days", "km", "share"})
+NON_NEGATIVE_UNITS = frozenset({"men", "pieces", "vehicles", "t", "hours", "unit-hours", "days", "km", "share"})
 
 
 def outcome_bounds(outcome: str) -> tuple[float, float]:
