@@ -12,6 +12,7 @@ import pytest
 from nomonhan_sim.cli import main
 from nomonhan_sim.record import cdb90
 from nomonhan_sim.validation import cdb90_suite as v
+from nomonhan_sim.validation.cdb90_scores import MIN_GROUP_BATTLES, pooled
 from conftest import ROOT
 
 
@@ -51,6 +52,9 @@ def test_reference_battles_are_reported_apart_and_never_scored():
     assert sorted(r.reference.index) == [256, 257, 258, 259, 260]
     assert not set(r.pred.index) & cdb90.REFERENCE
     assert (r.pred["split"] == "holdout").all() and (r.pred["era"] == "1939-1945").all()
+    assert "US" in set(r.pred["nation_a"]) and "GER" in set(r.pred["nation_d"])  # designation prefixes
+    counts = pooled(r.pred, "nation_d")["nation_d"].value_counts()
+    assert (counts.drop("other", errors="ignore") >= MIN_GROUP_BATTLES).all()  # rare prefixes pooled
     rows = v.scores(r.pred)
     base = [x for x in rows if x.predictor == "baseline"]
     assert all(x.skill == 0 for x in base) and all(x.n == len(r.pred) for x in rows)

@@ -17,6 +17,9 @@ _SIDES = (("a", "attacker"), ("d", "defender"))
 #: CDB90 defender posture codes (post1) spelled out for axis labels.
 POSTURE_NAMES = {"HD": "HD hasty", "PD": "PD prepared", "FD": "FD fortified", "DL": "DL delay",
                  "WD": "WD withdrawal", "nan": "unknown"}
+#: CDB90 designation prefixes (first word of NAMA / NAMD) as shown on the error plot
+NATION_NAMES = {"US": "US", "GER": "GER German", "SOV": "SOV Soviet", "BR": "BR British", "JAP": "JAP Japanese",
+                "FR": "FR French", "IT": "IT Italian", "ISR": "ISR Israeli", "other": "other (fewer than 3)"}
 
 
 def predicted_vs_observed(pred, title: str):
@@ -72,10 +75,15 @@ def error_by_group(groups: dict, title: str):
     :func:`nomonhan_sim.validation.cdb90_suite.by_group`."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(groups), figsize=(max(5.5 * len(groups), 10), 4.4), constrained_layout=True,
+    ncols = 2 if len(groups) == 4 else min(3, len(groups))
+    nrows = -(-len(groups) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(5.5 * ncols, 10), 4.4 * nrows), constrained_layout=True,
                              squeeze=False)
-    for ax, (name, g) in zip(axes[0], groups.items()):
-        labels = [f"{POSTURE_NAMES.get(k, k)} (n={n})" for k, n in zip(g.iloc[:, 0].astype(str), g["n"])]
+    for ax in axes.flat[len(groups):]:
+        ax.axis("off")
+    for ax, (name, g) in zip(axes.flat, groups.items()):
+        labels = [f"{POSTURE_NAMES.get(k, NATION_NAMES.get(k, k))} (n={n})"
+                  for k, n in zip(g.iloc[:, 0].astype(str), g["n"])]
         y = np.arange(len(g))
         ax.barh(y - 0.2, g["log10_ratio_attacker"], height=0.4, color=SIM, label="attacker")
         ax.barh(y + 0.2, g["log10_ratio_defender"], height=0.4, color=RECORD, label="defender")

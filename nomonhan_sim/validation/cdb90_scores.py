@@ -111,6 +111,19 @@ def format_scores(pred: pd.DataFrame, title: str) -> str:
     return "\n".join(lines)
 
 
+#: Groups (e.g. nationalities) with fewer battles than this are pooled as "other" by :func:`pooled`.
+MIN_GROUP_BATTLES = 3
+
+
+def pooled(pred: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``pred`` with the values of ``column`` held by fewer than :data:`MIN_GROUP_BATTLES`
+    of its battles replaced by "other" (a copy)."""
+    out = pred.copy()
+    counts = out[column].map(out[column].value_counts())
+    out[column] = out[column].where(counts >= MIN_GROUP_BATTLES, "other")
+    return out
+
+
 def by_group(pred: pd.DataFrame, column: str) -> pd.DataFrame:
     """Median log10(model median / observed) per side and group of ``column`` (era,
     post1, ...), with the battle count: where the model's error lies."""
@@ -128,5 +141,5 @@ def by_group(pred: pd.DataFrame, column: str) -> pd.DataFrame:
     return out
 
 
-__all__ = ["PREDICTORS", "Score", "by_group", "format_scores", "predictors_in", "scores", "skill_interval",
-           "winner_scores"]
+__all__ = ["MIN_GROUP_BATTLES", "PREDICTORS", "Score", "by_group", "format_scores", "pooled", "predictors_in",
+           "scores", "skill_interval", "winner_scores"]

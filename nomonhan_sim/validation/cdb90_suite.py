@@ -53,7 +53,8 @@ import pandas as pd
 
 from ..engagement import Engagement, Force, engagement_seed, run_engagement
 from ..record import cdb90
-from .cdb90_scores import DURATION_BINS, DURATION_LABELS, SIDES, by_group, format_scores, scores, winner_scores
+from .cdb90_scores import (DURATION_BINS, DURATION_LABELS, SIDES, by_group, format_scores, pooled, scores,
+                           winner_scores)
 from .nationality import nationality_parameters
 from .reference_fit import ReferenceFit, fit_reference
 from ..record import scores as sc
@@ -187,6 +188,8 @@ def predictions(df: pd.DataFrame, model: dict[str, np.ndarray], baseline_sigma: 
     out = pd.DataFrame(index=df.index)
     for col in ("name", "year", "era", "split", "post1", "terrain1", "duration_days", "wina"):
         out[col] = df[col]
+    for s, col in (("a", "attacker"), ("d", "defender")):  # the designation prefix: US, GER, SOV, JAP ...
+        out[f"nation_{s}"] = df[col].astype("string").str.split().str[0].fillna("unknown").astype(str)
     out["duration_class"] = pd.cut(df["duration_days"].astype(float), DURATION_BINS,
                                    labels=DURATION_LABELS).astype(str)
     shares = {}
@@ -253,7 +256,9 @@ class SuiteResult:
         st = self.settings
         scope = f"CDB90 {st['split']} battles, era {st['era'] or 'all'} (n = {len(self.pred)})"
         groups = {"defender posture (post1)": by_group(self.pred, "post1"),
-                  "duration": by_group(self.pred, "duration_class")}
+                  "duration": by_group(self.pred, "duration_class"),
+                  "attacker's nationality": by_group(pooled(self.pred, "nation_a"), "nation_a"),
+                  "defender's nationality": by_group(pooled(self.pred, "nation_d"), "nation_d")}
         if st["era"] is None:
             groups = {"era": by_group(self.pred, "era"), **groups}
         return {
