@@ -23,8 +23,9 @@ NATION_NAMES = {"US": "US", "GER": "GER German", "SOV": "SOV Soviet", "BR": "BR 
 
 
 def predicted_vs_observed(pred, title: str):
-    """Log-log scatter per side: the model's median (with its 90 % interval) and the
-    baseline against CDB90's recorded casualties, with y = x and a factor-2 band."""
+    """Log-log scatter per side: the model's median (with its 90 % interval), the baseline
+    and (when ``pred`` has it) the regression reference's median against CDB90's recorded
+    casualties, with y = x and a factor-2 band."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 5.2), constrained_layout=True)
@@ -43,6 +44,9 @@ def predicted_vs_observed(pred, title: str):
                     fmt="o", ms=4, color=SIM, ecolor=SIM, elinewidth=0.6, alpha=0.8,
                     label="model median (90% interval)")
         ax.plot(obs, base, "x", ms=4, color=RECORD, alpha=0.8, label="loss-rate baseline")
+        if f"regression_median_{s}" in pred:
+            ax.plot(obs, np.maximum(pred[f"regression_median_{s}"].to_numpy(float), 0.5), "^", ms=3.5, mfc="none",
+                    color="#3A8E3A", alpha=0.8, label="regression reference (median)")
         ax.set(xscale="log", yscale="log", xlim=span, ylim=span,
                xlabel=f"observed {label} casualties, CDB90 (men)",
                ylabel=f"predicted {label} casualties (men)", title=f"{label.capitalize()} casualties")
