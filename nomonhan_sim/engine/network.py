@@ -17,6 +17,22 @@ def all_pairs_next_hop(km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(dist_km, next_hop)``; ``next_hop[a, b]`` is the neighbour of ``a``
     on a shortest path to ``b`` (``a`` itself when ``a == b``, -1 if unreachable).
     """
+    hit = _ALL_PAIRS.get(id(km))
+    if hit is not None and hit[0] is km and np.array_equal(hit[1], km):
+        return hit[2].copy(), hit[3].copy()
+    dist, nxt = _floyd_warshall(km)
+    if len(_ALL_PAIRS) > 8:
+        _ALL_PAIRS.clear()
+    _ALL_PAIRS[id(km)] = (km, km.copy(), dist.copy(), nxt.copy())
+    return dist, nxt
+
+
+#: :func:`all_pairs_next_hop` per km array (compiling a scenario and each batch's supply ask
+#: for the same one; O(P**3) each time otherwise), checked against a copy of the array.
+_ALL_PAIRS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _floyd_warshall(km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     P = km.shape[0]
     dist = km.copy()
     np.fill_diagonal(dist, 0.0)
@@ -29,6 +45,63 @@ def all_pairs_next_hop(km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return dist, nxt
 
 
+class Neighbours:
+    """Sparse neighbour lists of a fixed ``(P, P)`` bool adjacency (routes, not all pairs).
+
+    Each place's neighbours are one segment of ``flat`` (starting at ``start``), followed by
+    a dummy index ``P`` (a column that is always False / ``inf`` / the sentinel), so every
+    segment is non-empty; work per call grows with routes, not with ``P**2``. ``km``:
+    each entry's km (``inf`` for the dummy), for :func:`distance_to`.
+    """
+
+    def __init__(self, adj: np.ndarray, km: np.ndarray | None = None):
+        P = adj.shape[0]
+        a, b = np.nonzero(adj)                                   # row after row
+        size = np.bincount(a, minlength=P) + 1                   # + the dummy
+        self.P = P
+        self.flat = np.insert(b, np.cumsum(size - 1), P)         # the dummy ends each segment
+        self.start = np.cumsum(size) - size
+        # without the dummies, when no place is isolated (the usual case: less copying)
+        self.isolated = None if (size > 1).all() else ~(size > 1)
+        self.b, self.b_start = b, self.start - np.arange(P)
+        self.dense = adj.astype(np.float32) if P <= DENSE_MAX_PLACES else None
+        if km is not None:
+            kx = np.concatenate([km, np.full((P, 1), np.inf)], axis=1)
+            self.km = kx[np.repeat(np.arange(P), size), self.flat]
+
+    def any(self, x: np.ndarray) -> np.ndarray:
+        """``(n, P)`` bool: some neighbour of the place is True in ``x`` (``(n, P)`` bool);
+        the same as ``(x.astype(float32) @ adj) > 0``."""
+        if x.shape[0] == 0 or self.P == 0:
+            return np.zeros(x.shape, bool)
+        if self.dense is not None:  # few places: small products are quicker (0/1 counts: exact)
+            f = x.astype(np.float32)  # blocks of rows: a large product would start BLAS threads
+            return np.concatenate([f[i:i + 1000] @ self.dense for i in range(0, f.shape[0], 1000)]) > 0
+        if self.isolated is None:  # every place has a route: no dummy column needed
+            return np.logical_or.reduceat(x[:, self.b], self.b_start, axis=1)
+        ext = np.concatenate([x, np.zeros((x.shape[0], 1), bool)], axis=1)
+        return np.logical_or.reduceat(ext[:, self.flat], self.start, axis=1)
+
+
+#: Most places for which :meth:`Neighbours.any` uses a dense ``(P, P)`` product instead of the
+#: lists: quicker when small, and below the size at which BLAS starts threads (P = 130 does).
+DENSE_MAX_PLACES = 64
+
+_NEIGHBOURS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None, Neighbours]] = {}
+
+
+def neighbours(adj: np.ndarray | None, km: np.ndarray | None = None) -> Neighbours:
+    """:class:`Neighbours` of ``adj`` (None: the routes of ``km``, ``isfinite(km)``), with
+    ``km``; cached per array while it lives (the scenario's arrays do not change)."""
+    key = (id(adj), id(km))
+    hit = _NEIGHBOURS.get(key)
+    if hit is None or hit[0] is not adj or hit[1] is not km:
+        if len(_NEIGHBOURS) > 64:
+            _NEIGHBOURS.clear()
+        hit = _NEIGHBOURS[key] = (adj, km, Neighbours(np.isfinite(km) if adj is None else adj, km))
+    return hit[2]
+
+
 def reachable(adj: np.ndarray, sources: np.ndarray, passable: np.ndarray) -> np.ndarray:
     """Places reachable from ``sources`` through ``passable`` places, per world.
 
@@ -36,13 +109,30 @@ def reachable(adj: np.ndarray, sources: np.ndarray, passable: np.ndarray) -> np.
     ``(n, P)`` bool. A source that is not passable (held by the enemy) reaches
     nothing. Returns ``(n, P)`` bool.
     """
-    a = adj.astype(np.float32)
+    nb = neighbours(adj)
     reach = passable & sources[None, :]
     while True:
-        grown = passable & (reach | ((reach.astype(np.float32) @ a) > 0))
+        grown = passable & (reach | nb.any(reach))
         if np.array_equal(grown, reach):
             return reach
         reach = grown
+
+
+def component_labels(adj: np.ndarray, passable: np.ndarray) -> np.ndarray:
+    """``(n, P)`` int: per world, the lowest place index of each passable place's connected
+    component of the passable places (``adj`` symmetric); ``P`` for impassable places. Place
+    ``q`` is :func:`reachable` from a passable source ``p`` exactly when ``labels[q] ==
+    labels[p] < P``."""
+    nb = neighbours(adj)
+    n, P = passable.shape
+    lab = np.where(passable, np.arange(P)[None, :], P)
+    while True:
+        ext = np.concatenate([lab, np.full((n, 1), P)], axis=1)
+        low = np.minimum.reduceat(ext[:, nb.flat], nb.start, axis=1) if n and P else lab
+        new = np.where(passable, np.minimum(lab, low), P)
+        if np.array_equal(new, lab):
+            return lab
+        lab = new
 
 
 class ReachCache:
@@ -69,6 +159,68 @@ class ReachCache:
         return self._reach
 
 
+class ComponentCache:
+    """:func:`component_labels` over a fixed graph, remembered per world: each call recomputes
+    only the worlds whose ``passable`` row changed (as :class:`ReachCache`). Returns the
+    ``(n, P)`` labels it keeps: read them, do not write them."""
+
+    def __init__(self, adj: np.ndarray):
+        self.adj = adj
+        self._passable: np.ndarray | None = None
+        self._labels: np.ndarray | None = None
+
+    def __call__(self, passable: np.ndarray) -> np.ndarray:
+        if self._passable is None or self._passable.shape != passable.shape:
+            self._labels = component_labels(self.adj, passable)
+        else:
+            changed = (passable != self._passable).any(axis=1)
+            if changed.any():
+                self._labels[changed] = component_labels(self.adj, passable[changed])
+        self._passable = passable.copy()
+        return self._labels
+
+
+class NearestTarget:
+    """Per world and unit, the nearest of fixed target places (depots) that the unit's place
+    can reach through passable places.
+
+    ``places``: ``(D,)`` target places; ``dist``: ``(P, D)`` km from each place to each target
+    (``inf``: no path). A call with ``labels`` (:func:`component_labels`, ``(n, P)``) and
+    ``loc`` (``(n, m)`` places) returns ``(n, m)``: the index (0..D-1) of the target with the
+    least km among those in the place's passable component (ties: the lowest index; an
+    infinite km is never chosen), or -1. Targets are tried nearest first, so a unit whose
+    nearest target is reachable costs one step, not ``D``.
+    """
+
+    def __init__(self, places: np.ndarray, dist: np.ndarray):
+        self.places = np.asarray(places, int)
+        self.order = np.argsort(dist, axis=1, kind="stable")                       # (P, D)
+        self.finite = np.isfinite(np.take_along_axis(dist, self.order, axis=1))    # (P, D)
+
+    def __call__(self, labels: np.ndarray, loc: np.ndarray) -> np.ndarray:
+        n, P = labels.shape
+        out = np.full(loc.shape, -1)
+        if self.places.size == 0 or loc.size == 0:
+            return out
+        rows = np.arange(n)[:, None]
+        lab_loc = labels[rows, loc]                                   # (n, m); P: impassable
+        lab_t = labels[:, self.places]                                # (n, D)
+        has = np.zeros((n, P + 1), bool)                              # a target in the component
+        has[rows, lab_t] = True
+        has[:, P] = False
+        r, j = np.nonzero(has[rows, lab_loc])
+        here, want = loc[r, j], lab_loc[r, j]
+        for rank in range(self.places.size):
+            cand = self.order[here, rank]
+            hit = self.finite[here, rank] & (lab_t[r, cand] == want)
+            out[r[hit], j[hit]] = cand[hit]
+            keep = ~hit
+            if not keep.any():
+                break
+            r, j, here, want = r[keep], j[keep], here[keep], want[keep]
+        return out
+
+
 def distance_to(km: np.ndarray, target: int, passable: np.ndarray) -> np.ndarray:
     """Shortest distance (km) from every place to ``target`` through passable places.
 
@@ -76,12 +228,15 @@ def distance_to(km: np.ndarray, target: int, passable: np.ndarray) -> np.ndarray
     itself is always admitted; impassable places get ``inf``.
     """
     n, P = passable.shape
+    nb = neighbours(None, km) if n and P else None
     dist = np.full((n, P), np.inf)
     dist[:, target] = 0.0
     ok = passable.copy()
     ok[:, target] = True
     for _ in range(P):
-        cand = np.min(dist[:, None, :] + km[None, :, :], axis=2)
+        # min over routes only (the same minimum as over all places: non-routes add inf)
+        cand = np.minimum.reduceat(np.concatenate([dist, np.full((n, 1), np.inf)], axis=1)[:, nb.flat] + nb.km,
+                                   nb.start, axis=1) if nb is not None else dist
         new = np.where(ok, np.minimum(dist, cand), np.inf)
         if np.array_equal(new, dist):
             break

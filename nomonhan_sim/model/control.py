@@ -32,6 +32,7 @@ import functools
 import numpy as np
 
 from ..engine.compiled import Compiled
+from ..engine.network import neighbours
 from ..engine.state import MOVING, OUT, World
 
 _EPS = 1e-9
@@ -78,27 +79,9 @@ def zone_of_control(c: Compiled, pres: np.ndarray) -> np.ndarray:
     stands at it or at an adjacent place). ``pres``: ``(R, S, P)`` presence counts."""
     here = pres > 0
     R, S, P = here.shape
-    flat, adj = here.reshape(R * S, P).astype(np.float32), _adjacency(c)
-    # in blocks of rows: BLAS runs a large product on several threads, whose spinning then
-    # holds a second core for the rest of the run; counts of 0/1 are exact either way
-    near = np.concatenate([flat[i:i + _ROWS_PER_PRODUCT] @ adj for i in range(0, R * S, _ROWS_PER_PRODUCT)]
-                          ) if R * S > _ROWS_PER_PRODUCT else flat @ adj
-    return here | (near.reshape(R, S, P) > 0)
-
-
-#: Rows per matrix product in :func:`zone_of_control` (small enough for one BLAS thread).
-_ROWS_PER_PRODUCT = 1000
-
-
-_ADJ_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _adjacency(c: Compiled) -> np.ndarray:
-    """``(P, P)`` float32 adjacency of ``c`` (cached per compiled scenario)."""
-    hit = _ADJ_CACHE.get(id(c))
-    if hit is None or hit[0] is not c.adj:
-        hit = _ADJ_CACHE[id(c)] = (c.adj, c.adj.astype(np.float32))
-    return hit[1]
+    # over the routes (sparse neighbour lists), not a dense (P, P) product
+    near = neighbours(c.adj).any(here.reshape(R * S, P))
+    return here | near.reshape(R, S, P)
 
 
 def motorised(c: Compiled) -> np.ndarray:

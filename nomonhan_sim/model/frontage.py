@@ -84,23 +84,38 @@ def artillery_support(c: Compiled, w: World, contested: np.ndarray, fighting: np
     fr, fu = np.nonzero(fighting)
     fights[fr, c.unit_side[fu], w.loc[fr, fu]] = True
     fights &= contested[:, None, :]
-    # targets of the free guns only (most guns are not free, most steps none has a target)
+    # targets of the free guns only (most guns are not free, most steps none has a target),
+    # as (world, gun, place) pairs over the places within the longest range of any world
+    # (a few per gun), not a dense (R, G, P) array
     fr, fg = np.nonzero(free)
-    in_range = c.place_km[loc[fr, fg]] <= w.params["artillery_support_range_km"][fr, None]   # (n, P)
-    hit = in_range & fights[fr, side[fg], :]
-    if not hit.any():
+    rng_km = w.params["artillery_support_range_km"]
+    flat, start, cnt = _within(c, w, float(np.max(rng_km, initial=-np.inf, where=~np.isnan(rng_km))))
+    gp = loc[fr, fg]
+    n = cnt[gp]
+    pair = np.repeat(np.arange(fr.size), n)
+    pp = flat[np.arange(pair.size) - np.repeat(np.cumsum(n) - n, n) + np.repeat(start[gp], n)]
+    pr, pg = fr[pair], fg[pair]
+    keep = (c.place_km[gp[pair], pp] <= rng_km[pr]) & fights[pr, side[pg], pp]
+    if not keep.any():
         return 0.0
-    target = np.zeros((R, gu.size, c.P), bool)                                            # (R, G, P)
-    target[fr, fg] = hit
-    n_targets = target.sum(axis=2)
+    pr, pg, pp = pr[keep], pg[keep], pp[keep]
+    G = gu.size
+    n_targets = np.bincount(pr * G + pg, minlength=R * G).reshape(R, G)
     factor = np.broadcast_to(np.asarray(unit_factor, float), (R, c.U))[:, gu]
     gun_power = w.equip[:, gu, k] * w.params["weight_guns"][:, None] * w.quality[:, gu] * factor
     with np.errstate(divide="ignore", invalid="ignore"):
         per_target = np.where(n_targets > 0, gun_power / n_targets, 0.0)   # (R, G)
-    out = np.zeros((R, c.S, c.P))
-    contrib = target * per_target[:, :, None]                          # (R, G, P)
-    for s in range(c.S):
-        sel = side == s
-        if sel.any():
-            out[:, s, :] = contrib[:, sel, :].sum(axis=1)
-    return out
+    # pairs run world by world, gun after gun: each place's sum adds its guns in order
+    idx = (pr * c.S + side[pg]) * c.P + pp
+    return np.bincount(idx, weights=per_target[pr, pg], minlength=R * c.S * c.P).reshape(R, c.S, c.P)
+
+
+def _within(c: Compiled, w: World, km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Places within ``km`` (straight line) of each place, as flat lists: ``(flat, start,
+    count)``; kept in ``w.extra`` for the run's longest range."""
+    hit = w.extra.get("frontage.within")
+    if hit is None or hit[0] != km:
+        near = c.place_km <= km
+        cnt = near.sum(axis=1)
+        hit = w.extra["frontage.within"] = (km, np.nonzero(near)[1], np.cumsum(cnt) - cnt, cnt)
+    return hit[1:]

@@ -48,7 +48,7 @@ import numpy as np
 
 from ..engine.compiled import Compiled
 from ..engine.eventlog import EventLog
-from ..engine.network import reachable
+from ..engine.network import neighbours, reachable
 from ..engine.state import MOVING, OUT, World
 from .movement import presence
 
@@ -113,7 +113,7 @@ def escape_open(c: Compiled, w: World, pres: np.ndarray, rows: np.ndarray | None
     out = np.zeros(loc.shape, bool)
     for s in range(c.S):
         reach = reachable(c.adj, c.sources[s], pres[rows, 1 - s, :] == 0)     # (n, P)
-        near = reach | ((reach.astype(np.float32) @ c.adj.astype(np.float32)) > 0)
+        near = reach | neighbours(c.adj).any(reach)
         out |= (c.unit_side == s)[None, :] & near[n, loc]
     return out
 

@@ -31,7 +31,7 @@ from ..engine.state import MOVING, OUT, World
 from ..engine.eventlog import EventLog
 from .control import passable_for
 from .movement import standing
-from ..engine.network import ReachCache, reachable
+from ..engine.network import ComponentCache, NearestTarget, ReachCache, reachable
 from .qjm_tables import ammunition_factor
 from ..scenario import quantity as qty
 from ..scenario.logistics import SUPPLY_CLASSES
@@ -40,6 +40,7 @@ AMMO, FUEL, FOOD, OTHER = range(4)
 MOTORISED = {"tank", "motor_rifle", "motor_armoured", "reconnaissance"}
 SHORT_SHARE = 0.2  # "short" of a class: below 20 % of the basic load (QJM firepower factor <= 0.65)
 TIMELINE_STEP = 6.0  # hours between stock-timeline samples
+FEW_DEPOTS = 2  # up to this many depots (a side's, or used in a step): one pass per depot (as quick)
 
 
 def _as_slice(idx: np.ndarray) -> np.ndarray | slice:
@@ -209,20 +210,13 @@ class Supply:
             passable = lines[:, s, :]
             units = self._side_units[s]  # a side draws only from its own depots
             loc = w.loc[:, units]
-            best = np.full(loc.shape, -1)
-            best_km = np.full(loc.shape, np.inf)
-            for d in self._side_depots[s]:
-                # the depot's own place must be passable too: a depot the enemy holds (and
-                # stands on or screens) issues nothing, as a source it holds supplies nothing
-                reach = self._reach[d](passable)
-                ok = np.take_along_axis(reach, loc, axis=1)
-                km = self._km_to(self.depot_place[d])[loc]
-                better = ok & (km < best_km)
-                best = np.where(better, d, best)
-                best_km = np.where(better, km, best_km)
+            best = self._nearest_depot(s, passable, loc)
             used = np.nonzero(np.bincount(best[best >= 0], minlength=self.D))[0]
             beyond = self._beyond_limited_routes(passable, best, used, loc)
             side_demand = demand[:, units, :]
+            if beyond is None and used.size > FEW_DEPOTS:
+                self._issue_side(s, units, best, used, side_demand, dt)
+                continue
             for d in used:
                 # demand and stock >= 0, so leaving out the other side's units (who draw
                 # nothing here) leaves every sum below exactly as it was
@@ -247,6 +241,54 @@ class Supply:
                 issued = _sum_over_units(got)
                 self.stock[:, d, :] -= issued
                 self.issued[:, s, :] += issued
+
+    def _nearest_depot(self, s: int, passable: np.ndarray, loc: np.ndarray) -> np.ndarray:
+        """``(R, Us)`` the depot (index, -1: none) each unit of side ``s`` (at ``loc``) draws from:
+        of the side's depots (not railheads) it can reach through ``passable`` places, the
+        nearest by km, ties to the lowest index. The depot's own place must be passable too: a
+        depot the enemy holds (and stands on or screens) issues nothing. One component
+        labelling per side and step, not a reachability per depot (but for a few depots)."""
+        ds = self._side_depots[s]
+        if ds.size <= FEW_DEPOTS:
+            best, best_km = np.full(loc.shape, -1), np.full(loc.shape, np.inf)
+            for d in ds:
+                ok = np.take_along_axis(self._reach[d](passable), loc, axis=1)
+                km = self._km_to(self.depot_place[d])[loc]
+                better = ok & (km < best_km)
+                best, best_km = np.where(better, d, best), np.where(better, km, best_km)
+            return best
+        if not hasattr(self, "_near"):
+            self._km_to(0)
+            self._comp = [ComponentCache(self.c.adj) for _ in range(self.c.S)]
+            self._near = [NearestTarget(self.depot_place[ds], self._dist[:, self.depot_place[ds]])
+                          for ds in self._side_depots]
+        pick = self._near[s](self._comp[s](passable), loc)
+        return np.where(pick >= 0, self._side_depots[s][np.maximum(pick, 0)], -1)
+
+    def _issue_side(self, s: int, units, best: np.ndarray, used: np.ndarray, side_demand: np.ndarray,
+                    dt: float) -> None:
+        """The issue of side ``s`` when no route limits capacity: the same sums, in the same
+        order (unit after unit, then depot after depot), as one pass over all depots
+        instead of one over the units per depot (bincount adds in its input order)."""
+        R, D = self.R, self.D
+        bi = np.where(best >= 0, best, D)                                     # (R, Us); D: none
+        idx = ((bi * R + np.arange(R)[:, None])[:, :, None] * 4 + np.arange(4)).ravel()
+        n = (D + 1) * R * 4
+        want_all = np.bincount(idx, weights=side_demand.ravel(), minlength=n).reshape(D + 1, R, 4)
+        frac_all = np.zeros((D + 1, R, 4))
+        for d in used:
+            want = want_all[d]
+            cap = self.issue_per_h[:, d][:, None] * dt
+            limit = np.where(np.isfinite(cap), np.where(np.isfinite(cap), cap, 0.0) * self._class_share(want), np.inf)
+            avail = np.minimum(self.stock[:, d, :], limit)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frac_all[d] = np.where(want > 0, np.minimum(1.0, avail / want), 0.0)
+        got = side_demand * frac_all[bi, np.arange(R)[:, None]]                 # (R, Us, 4)
+        self.ustock[:, units] += got
+        issued_all = np.bincount(idx, weights=got.ravel(), minlength=n).reshape(D + 1, R, 4)
+        for d in used:
+            self.stock[:, d, :] -= issued_all[d]
+            self.issued[:, s, :] += issued_all[d]
 
     def _beyond_limited_routes(self, passable: np.ndarray, best: np.ndarray, used: np.ndarray,
                                loc: np.ndarray):
