@@ -75,3 +75,14 @@ def test_the_happened_flags_agree_with_the_golden_event_times(golden_and_now):
     for c in days:
         flag = c.removesuffix("_day") + "_happened"
         assert got[flag].tolist() == golden[c].notna().tolist(), flag
+
+
+def test_the_outcomes_table_is_not_fragmented(golden_and_now):
+    """A column added to the outcomes table raises no pandas PerformanceWarning."""
+    import warnings
+
+    _, got = golden_and_now
+    frame = got.copy(deep=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame["soviet_per_japanese"] = frame["casualties.soviet"] / frame["casualties.japanese"]

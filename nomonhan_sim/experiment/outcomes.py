@@ -171,4 +171,6 @@ def outcomes_frame(res: BatchResult, first_replicate: int = 0, seed: int | None 
     drawn = {input_column(k): v for k, v in res.world.drawn.items()}
     if len(drawn) != len(res.world.drawn):
         raise ValueError("two drawn inputs map to one column name")
-    return pd.concat([df, pd.DataFrame(drawn, index=df.index)], axis=1)
+    # one block per dtype (copy consolidates): a frame of hundreds of blocks makes every column a
+    # user adds raise pandas' PerformanceWarning ("highly fragmented")
+    return pd.concat([df, pd.DataFrame(drawn, index=df.index)], axis=1).copy()

@@ -338,6 +338,11 @@ def run_experiment(scenario: LoadedScenario, replicates: int = 1000, seed: int =
         else:
             ex.shutdown()
     df = pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)
+    # concat splits the chunks' blocks at every switch between bool and float columns (190
+    # blocks for August): consolidate, with the chunk frames released first (peak memory stays
+    # two tables), so a column a user adds raises no PerformanceWarning
+    frames.clear()
+    df = df.copy()
     manifest = {
         "package": "nomonhan_sim", "version": __version__,
         "scenario": scenario.model.scenario.name, "scenario_origin": str(Path(scenario.path).resolve()) if Path(scenario.path).is_file() else scenario.path,
