@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nomonhan_sim.engine.network import component_labels
 from nomonhan_sim.experiment import run_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,20 +54,12 @@ def test_copies_are_joined_only_through_the_shared_rears():
         adj[a].add(b)
         adj[b].add(a)
     # without the hubs, the ground graph falls into exactly k components, one per copy
-    seen: dict[str, int] = {}
-    for start in adj:
-        if start in seen:
-            continue
-        seen[start] = n = len(set(seen.values()))
-        todo = [start]
-        while todo:
-            for q in adj[todo.pop()]:
-                if q not in seen:
-                    seen[q] = n
-                    todo.append(q)
+    ids = list(adj)
+    matrix = np.array([[q in adj[p] for q in ids] for p in ids])
+    labels = component_labels(matrix, np.ones((1, len(ids)), bool))[0]
     comps: dict[int, set[int]] = {}
-    for pid, n in seen.items():
-        comps.setdefault(n, set()).add(bench.copy_of(pid))
+    for pid, n in zip(ids, labels):
+        comps.setdefault(int(n), set()).add(bench.copy_of(pid))
     assert len(comps) == k and all(len(c) == 1 for c in comps.values())
     # every unit and order of a copy stays in its copy
     for u in m.units:

@@ -128,6 +128,7 @@ class Compiled:
     rail_capacity: np.ndarray    # (P, P) men/day a rail route carries each way (inf: no limit or not rail)
     rail_leg: np.ndarray         # (P, P) int index of each directed rail leg 0..2E-1 (-1: not rail)
     next_hop: np.ndarray         # (P, P) static shortest-path next hop
+    path_km: np.ndarray          # (P, P) km of the shortest path over routes (inf: none; 0 on the diagonal)
     terrain: np.ndarray          # (P,) index into vocabulary.TERRAINS (factors: model.qjm_tables)
     fort_level: np.ndarray       # (P,) 0..3
     disputed: np.ndarray         # (P,) bool
@@ -233,7 +234,7 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
             rail_leg[a, b], rail_leg[b, a] = n, n + 1
             if r.rail_capacity_men_per_day is not None:
                 rail_cap[a, b] = rail_cap[b, a] = r.rail_capacity_men_per_day
-    _, next_hop = all_pairs_next_hop(km)
+    path_km, next_hop = all_pairs_next_hop(km)
 
     sources = np.zeros((len(side_ids), P), bool)
     for s, side in m.sides.items():
@@ -263,7 +264,7 @@ def compile_scenario(sc: LoadedScenario) -> Compiled:
     return Compiled(
         scenario=sc, side_ids=side_ids, place_ids=place_ids, unit_ids=unit_ids,
         xy=xy,
-        km=km, adj=np.isfinite(km), crossing=crossing, capacity=capacity, road_class=road, next_hop=next_hop,
+        km=km, adj=np.isfinite(km), crossing=crossing, capacity=capacity, road_class=road, next_hop=next_hop, path_km=path_km,
         rail_capacity=rail_cap, rail_leg=rail_leg,
         terrain=np.array([TERRAINS.index(p.terrain) for p in m.places], int),
         fort_level=np.array([FORTIFICATION_LEVEL[p.fortification] for p in m.places]),

@@ -17,22 +17,6 @@ def all_pairs_next_hop(km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(dist_km, next_hop)``; ``next_hop[a, b]`` is the neighbour of ``a``
     on a shortest path to ``b`` (``a`` itself when ``a == b``, -1 if unreachable).
     """
-    hit = _ALL_PAIRS.get(id(km))
-    if hit is not None and hit[0] is km and np.array_equal(hit[1], km):
-        return hit[2].copy(), hit[3].copy()
-    dist, nxt = _floyd_warshall(km)
-    if len(_ALL_PAIRS) > 8:
-        _ALL_PAIRS.clear()
-    _ALL_PAIRS[id(km)] = (km, km.copy(), dist.copy(), nxt.copy())
-    return dist, nxt
-
-
-#: :func:`all_pairs_next_hop` per km array (compiling a scenario and each batch's supply ask
-#: for the same one; O(P**3) each time otherwise), checked against a copy of the array.
-_ALL_PAIRS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-
-
-def _floyd_warshall(km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     P = km.shape[0]
     dist = km.copy()
     np.fill_diagonal(dist, 0.0)
@@ -62,7 +46,7 @@ class Neighbours:
         self.flat = np.insert(b, np.cumsum(size - 1), P)         # the dummy ends each segment
         self.start = np.cumsum(size) - size
         # without the dummies, when no place is isolated (the usual case: less copying)
-        self.isolated = None if (size > 1).all() else ~(size > 1)
+        self.connected = bool((size > 1).all())
         self.b, self.b_start = b, self.start - np.arange(P)
         self.dense = adj.astype(np.float32) if P <= DENSE_MAX_PLACES else None
         if km is not None:
@@ -77,7 +61,7 @@ class Neighbours:
         if self.dense is not None:  # few places: small products are quicker (0/1 counts: exact)
             f = x.astype(np.float32)  # blocks of rows: a large product would start BLAS threads
             return np.concatenate([f[i:i + 1000] @ self.dense for i in range(0, f.shape[0], 1000)]) > 0
-        if self.isolated is None:  # every place has a route: no dummy column needed
+        if self.connected:  # every place has a route: no dummy column needed
             return np.logical_or.reduceat(x[:, self.b], self.b_start, axis=1)
         ext = np.concatenate([x, np.zeros((x.shape[0], 1), bool)], axis=1)
         return np.logical_or.reduceat(ext[:, self.flat], self.start, axis=1)

@@ -258,9 +258,8 @@ class Supply:
                 best, best_km = np.where(better, d, best), np.where(better, km, best_km)
             return best
         if not hasattr(self, "_near"):
-            self._km_to(0)
             self._comp = [ComponentCache(self.c.adj) for _ in range(self.c.S)]
-            self._near = [NearestTarget(self.depot_place[ds], self._dist[:, self.depot_place[ds]])
+            self._near = [NearestTarget(self.depot_place[ds], self.c.path_km[:, self.depot_place[ds]])
                           for ds in self._side_depots]
         pick = self._near[s](self._comp[s](passable), loc)
         return np.where(pick >= 0, self._side_depots[s][np.maximum(pick, 0)], -1)
@@ -319,10 +318,7 @@ class Supply:
             return np.where(tot > 0, want / tot, 0.0)
 
     def _km_to(self, place: int) -> np.ndarray:
-        if not hasattr(self, "_dist"):
-            from ..engine.network import all_pairs_next_hop
-            self._dist, _ = all_pairs_next_hop(self.c.km)
-        return self._dist[:, place]
+        return self.c.path_km[:, place]
 
     def _interdict(self, now: float, dt: float) -> None:
         for x in self.interdictions:
