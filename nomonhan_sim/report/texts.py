@@ -64,7 +64,8 @@ def record_intro_html(parts) -> list[str]:
         return [f"<p class=\"note\" id=\"no-record\">There is no historical record to compare this scenario "
                 f"with: it declares no <code>[[compare]]</code> entries, so the tables and figures below show "
                 f"simulated outcomes only.{said}</p>"]
-    out = ["<p>Red rows: the historical range lies outside the simulated 90% interval. P(in record range) is the "
+    out = ["<p>Red rows: the historical range lies outside the simulated 90% highest-density region (HDR), the "
+           "verdict column's test. P(in record range) is the "
            "share of worlds whose value falls in the record's range; the percentile says where the record's "
            "central value sits in the simulated distribution; CRPS is in the outcome's unit (lower is better). "
            "Event times that did not happen by the end of the run count as later than the end.</p>"]
